@@ -1,0 +1,31 @@
+"""Economics of decentralized relay learning (DeRelayL).
+
+The protocol's parameters (:class:`ProtocolParams`), its two engines, which
+play the same game for the same seed:
+
+- :func:`run_reference`: plain Python, one function per step of a round;
+  the readable statement of the rules and the tests' oracle;
+- :func:`run_jax`: fixed-shape JAX code under ``lax.scan`` and ``vmap``,
+  for long runs, many seeds and large populations;
+
+and the per-round :class:`Records` both return.
+
+Importing this package enables JAX's 64-bit mode (``jax_enable_x64``):
+coins are counted in float64.
+"""
+
+import jax
+
+jax.config.update("jax_enable_x64", True)
+
+from ._draws import BLOCKS, RoundDraws, round_draws  # noqa: E402
+from ._jax_engine import default_lineage_sizes, run_jax  # noqa: E402
+from ._params import ProtocolParams  # noqa: E402
+from ._records import GAP_LABELS, NUM_GAP_BINS, Records, gap_bins  # noqa: E402
+from ._reference import run_reference  # noqa: E402
+
+__all__ = [
+    "BLOCKS", "GAP_LABELS", "NUM_GAP_BINS", "ProtocolParams", "Records",
+    "RoundDraws", "default_lineage_sizes", "gap_bins", "round_draws", "run_jax",
+    "run_reference",
+]

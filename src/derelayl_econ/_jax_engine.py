@@ -1,0 +1,508 @@
+"""The JAX engine: PROTOCOL.md's round as fixed-shape array code.
+
+Rounds run under ``lax.scan`` in jit-compiled chunks; a batch of seeds runs
+under ``vmap``. There is no Python loop per round or per participant. The
+engine consumes the same :func:`round_draws` as the reference engine and
+follows its tie rules, so both play the same game (the tests hold them
+equal).
+
+Where the time goes, and what was chosen
+----------------------------------------
+On a CPU, XLA sorts a single unsigned-integer operand several times faster
+than it sorts floats or key-value pairs. Every ranking of a round is
+therefore an integer sort: trainers are chosen by sorting
+``priority << 32 | index``; rankings by a float (bids, theta) sort the
+float's order-preserving bit pattern, turn it into a rank by binary search,
+and sort ``rank << 32 | position``. Owners need no sort at all: they are
+the previous round's winners, already in settlement order.
+
+Lineage rewards would cost ``t + 2`` steps per winner if every chain were
+walked to genesis. All live lineages meet in a most recent common ancestor
+(MRCA) a few rounds back (``Records.lineage_depth`` measures how far), and
+every model from there back to genesis is an ancestor of every winner. The
+engine keeps the owners of that *trunk* as a count per participant and pays
+``R * winners * trunk`` at once; only the generations since the MRCA are
+walked. They sit in two ring buffers: the last few rounds with every
+winner, older rounds with only the few models that still have descendants
+(``default_lineage_sizes``), so a step of the walk costs ``O(width)``, not
+``O(winners)``. Should a run outgrow the buffers, it is flagged and
+:func:`run_jax` repeats it with larger ones, so results stay exact.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Callable, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from ._draws import round_draws
+from ._params import ProtocolParams, check_count, check_seed
+from ._records import NUM_GAP_BINS, Records
+
+__all__ = ["run_jax"]
+
+log = logging.getLogger(__name__)
+
+_U64_TOP = np.uint64(1 << 63)
+_U64_MAX = np.uint64(np.iinfo(np.uint64).max)
+_LOW32 = np.uint64(0xFFFFFFFF)
+#: Up to this length, ranks come from an all-pairs comparison (one fused
+#: op) instead of sorts, which cost more in per-op overhead at small sizes.
+_PAIRWISE_MAX = 512
+
+
+class _State(NamedTuple):
+    t: jax.Array               # round about to be played
+    coins: jax.Array           # (n,) float64
+    last_gained: jax.Array     # (n,) version of the last gained model, -1 none
+    newest: jax.Array          # (n,) newest version held, -1 none
+    owner_ids: jax.Array       # (M,) owners in rank order, n as padding
+    owner_theta: jax.Array     # (M,) theta of each owner's last gained model
+    owners: jax.Array          # number of owners this round
+    lineage: "_Lineage"        # recent generations of winners, the trunk
+
+
+class _Dyn(NamedTuple):
+    """Traced parameters: changing them does not recompile."""
+
+    k: jax.Array
+    s: jax.Array
+    p: jax.Array
+    mu: jax.Array
+    sigma: jax.Array
+    reward: jax.Array
+    budget: jax.Array
+    fee: jax.Array
+    cases: jax.Array
+
+
+def _dyn(params: ProtocolParams) -> _Dyn:
+    f = lambda x: jnp.asarray(x, jnp.float64)  # noqa: E731
+    return _Dyn(k=jnp.asarray(params.k, jnp.int32), s=f(params.s), p=f(params.p),
+                mu=f(params.mu), sigma=f(params.sigma), reward=f(params.reward),
+                budget=f(params.budget), fee=f(params.fee), cases=f(params.cases))
+
+
+def _genesis(n: int, m_max: int, sizes: tuple[int, int, int]) -> _State:
+    return _State(
+        t=jnp.int32(0),
+        coins=jnp.zeros(n, jnp.float64),
+        last_gained=jnp.full(n, -1, jnp.int32).at[0].set(0),
+        newest=jnp.full(n, -1, jnp.int32).at[0].set(0),
+        owner_ids=jnp.full(m_max, n, jnp.int32).at[0].set(0),
+        owner_theta=jnp.zeros(m_max, jnp.float64),
+        owners=jnp.int32(1),
+        lineage=_lineage_genesis(n, m_max, *sizes),
+    )
+
+
+# Rankings ---------------------------------------------------------------------
+def _desc_key(x: jax.Array, valid: jax.Array) -> jax.Array:
+    """uint64 keys whose ascending order is ``x`` descending; invalid last."""
+    bits = lax.bitcast_convert_type(x + 0.0, jnp.uint64)  # +0.0: -0.0 == 0.0
+    ascending = jnp.where(bits >= _U64_TOP, ~bits, bits | _U64_TOP)
+    return jnp.where(valid, ~ascending, _U64_MAX)
+
+
+def _order_desc(x: jax.Array, valid: jax.Array) -> jax.Array:
+    """Positions sorted by ``x`` descending, ties by position, invalid last."""
+    size = x.shape[0]
+    key = _desc_key(x, valid)
+    position = jnp.arange(size, dtype=jnp.int32)
+    if size <= _PAIRWISE_MAX:
+        before = (key[None, :] < key[:, None]) | (
+            (key[None, :] == key[:, None]) & (position[None, :] < position[:, None]))
+        rank = before.sum(axis=1, dtype=jnp.int32)
+        return jnp.zeros(size, jnp.int32).at[rank].set(position)
+    rank = jnp.searchsorted(jnp.sort(key), key, side="left").astype(jnp.uint64)
+    packed = jnp.sort((rank << np.uint64(32)) | position.astype(jnp.uint64))
+    return (packed & _LOW32).astype(jnp.int32)
+
+
+def _first_by_priority(priority: jax.Array, eligible: jax.Array,
+                       count: int) -> jax.Array:
+    """Indices of the ``count`` smallest ``(priority, index)``; ineligible last."""
+    n = priority.shape[0]
+    key = (priority.astype(jnp.uint64) << np.uint64(32)) | jnp.arange(
+        n, dtype=jnp.uint64)
+    key = jnp.where(eligible, key, _U64_MAX)
+    return (jnp.sort(key)[:count] & _LOW32).astype(jnp.int32)
+
+
+# One round --------------------------------------------------------------------
+def _round(state: _State, key: jax.Array, dyn: _Dyn, *, n: int, slots: int,
+           full: bool):
+    m_max = state.owner_ids.shape[0]
+    t, m, coins = state.t, state.owners, state.coins
+    draws = round_draws(key, t, n, slots)
+    f64 = jnp.float64
+
+    # 1. Roles: trainers are the non-owners of smallest (priority, index).
+    rank_m = jnp.arange(m_max, dtype=jnp.int32)
+    is_owner = jnp.zeros(n, bool).at[state.owner_ids].set(rank_m < m, mode="drop")
+    u = slots - m
+    q = jnp.arange(slots, dtype=jnp.int32)
+    trainer_at = _first_by_priority(draws.priority, ~is_owner, slots)
+    drawn = q < u
+    is_trainer = jnp.zeros(n, bool).at[jnp.where(drawn, trainer_at, n)].set(
+        True, mode="drop")
+    is_miner = ~(is_owner | is_trainer)
+    miner_count = jnp.cumsum(is_miner, dtype=jnp.int32)
+    block_miner = jnp.searchsorted(miner_count, draws.block_miners + 1,
+                                   side="left").astype(jnp.int32)
+
+    # 2. Bids (in priority order of the trainers; owners in rank order).
+    trainer_at = jnp.where(drawn, trainer_at, 0)
+    v = jnp.maximum(state.last_gained[trainer_at], 0)
+    t_bid = jnp.minimum(coins[trainer_at], (t - v + 1).astype(f64))
+    owner_coins = coins[jnp.minimum(state.owner_ids, n - 1)]
+    o_bid = jnp.where(owner_coins <= dyn.budget,
+                      owner_coins / (dyn.k.astype(f64) + 1e-12),
+                      dyn.budget / dyn.k.astype(f64))
+
+    # 3. Matching: the j-th best bid goes to the owner of rank j // k.
+    j = q
+    ranked = _order_desc(t_bid, drawn)
+    n_matched = jnp.minimum(dyn.k * m, u)
+    matched = j < n_matched
+    pair_trainer = jnp.where(matched, trainer_at[ranked], n)
+    pair_tbid = jnp.where(matched, t_bid[ranked], 0.0)
+    pair_rank = jnp.where(matched, j // dyn.k, m_max)
+    pair_owner = jnp.where(matched, state.owner_ids[jnp.minimum(pair_rank,
+                                                                m_max - 1)], n)
+    pair_obid = jnp.where(matched, o_bid[jnp.minimum(pair_rank, m_max - 1)], 0.0)
+
+    # 4. Deposits; the deposit block's miner earns fee x pairs.
+    legs_per_owner = jnp.clip(n_matched - rank_m * dyn.k, 0, dyn.k)
+    coins = coins.at[pair_trainer].add(-pair_tbid, mode="drop")
+    coins = coins.at[state.owner_ids].add(-o_bid * legs_per_owner, mode="drop")
+    fee = dyn.fee
+    coins = coins.at[block_miner[0]].add(fee * n_matched)
+
+    # 5. Training: leg j succeeds iff its uniform draw is below p.
+    success = matched & (draws.leg_uniform < dyn.p)
+    parent_theta = state.owner_theta[jnp.minimum(pair_rank, m_max - 1)]
+    theta = parent_theta + (dyn.mu + dyn.sigma * draws.leg_normal)
+    models = success.sum(dtype=jnp.int32)
+    x = models.astype(f64)
+    gainer = jnp.where(success, pair_trainer, n)
+    last_gained = state.last_gained.at[gainer].set(t + 1, mode="drop")
+    newest = state.newest.at[gainer].set(t + 1, mode="drop")
+
+    # 6-7. Encryption block (the miner receives every new model) and testing.
+    coins = coins.at[block_miner[1]].add(fee * x)
+    newest = newest.at[block_miner[1]].set(
+        jnp.where(models > 0, t + 1, newest[block_miner[1]]))
+    coins = coins.at[block_miner[2]].add(fee * dyn.cases + fee * x)
+
+    # 8. Settlement: the top floor(s x models) win.
+    coins = coins.at[block_miner[3]].add(fee * x + fee * x * dyn.cases)
+    by_theta = _order_desc(theta, success)
+    w = jnp.floor(dyn.s * x).astype(jnp.int32)
+    won = rank_m < w
+    win_pair = by_theta[jnp.minimum(rank_m, slots - 1)]
+    win_trainer = jnp.where(won, pair_trainer[win_pair], n)
+    win_owner = jnp.where(won, pair_owner[win_pair], n)
+    coins = coins.at[win_trainer].add(pair_tbid[win_pair], mode="drop")
+    coins = coins.at[win_owner].add(pair_obid[win_pair], mode="drop")
+    deposits = jnp.sum(pair_tbid + pair_obid)
+    refunded = jnp.sum(jnp.where(won, pair_tbid[win_pair] + pair_obid[win_pair],
+                                 0.0))
+    burned = deposits - refunded
+
+    # Lineage: every ancestor of every winner pays R to its owner.
+    coins, lineage = _pay_lineage(
+        coins, state.lineage, jnp.where(won, pair_rank[win_pair], m_max),
+        win_owner, t, w, dyn.reward)
+
+    minted = (fee * (n_matched + 3 * x + dyn.cases + dyn.cases * x)
+              + dyn.reward * w * (t + 2).astype(f64))
+    new_state = _State(
+        t=t + 1, coins=coins, last_gained=last_gained, newest=newest,
+        owner_ids=win_trainer, owner_theta=jnp.where(won, theta[win_pair], 0.0),
+        owners=w, lineage=lineage)
+
+    newest_any = newest.max()
+    bins = jnp.where(newest < 0, 12, jnp.minimum(newest_any - newest, 11))
+    record = dict(
+        owners=m, matched=n_matched, trained=models, winners=w, minted=minted,
+        burned=burned, supply=coins.sum(),
+        best_theta=jnp.where(models > 0, jnp.where(success, theta, -jnp.inf).max(),
+                             jnp.nan),
+        lineage_depth=jnp.where(w > 0, t - lineage.anchor, -1),
+        gap_counts=jnp.zeros(NUM_GAP_BINS, jnp.int32).at[bins].add(1),
+    )
+    if full:
+        record.update(coins=coins, versions=newest)
+    return new_state, record
+
+
+class _Lineage(NamedTuple):
+    """Recent generations of winning models, in two ring buffers.
+
+    The last ``dense`` rounds keep every winner (``M`` slots a round). An
+    older round keeps only its models that still had descendants among the
+    winners when it left the dense buffer, at most ``L`` of them; a model
+    that lost all descendants can never regain any, so nothing is lost.
+    """
+
+    dparent: jax.Array   # (dense, M) parent slot in the round before
+    dlender: jax.Array   # (dense, M) owner (MO) of the model
+    sparent: jax.Array   # (deep, L) parent slot in the round before
+    slender: jax.Array   # (deep, L) owner (MO) of the model
+    anchor: jax.Array    # round of the trunk's tip (-1: genesis)
+    trunk: jax.Array     # (n,) owners of the trunk models, as counts
+    too_wide: jax.Array  # more than L live models left the dense buffer
+    too_deep: jax.Array  # the MRCA lay beyond both buffers
+
+
+def _lineage_genesis(n: int, m_max: int, dense: int, width: int,
+                     deep: int) -> _Lineage:
+    return _Lineage(
+        dparent=jnp.full((dense, m_max), m_max, jnp.int32),
+        dlender=jnp.full((dense, m_max), n, jnp.int32),
+        sparent=jnp.full((deep, width), width, jnp.int32),
+        slender=jnp.full((deep, width), n, jnp.int32),
+        anchor=jnp.int32(-1),
+        trunk=jnp.zeros(n, jnp.float64).at[0].set(1.0),
+        too_wide=jnp.bool_(False), too_deep=jnp.bool_(False))
+
+
+def _pay_lineage(coins, lin: _Lineage, parent, lender, t, w, reward):
+    """Record round ``t``'s winners and pay R per ancestor per winner.
+
+    ``parent`` and ``lender`` give each winner's parent slot (its owner's
+    rank) and owner. The walk goes from round ``t`` back to the trunk's tip
+    (round ``anchor``), carrying per model the number of this round's
+    winners that descend from it, and pays the owners; the trunk is paid at
+    once; the trunk's tip then moves to the winners' most recent common
+    ancestor, and the oldest dense round moves to the sparse buffer.
+    """
+    dense, m_max = lin.dparent.shape
+    deep, width = lin.sparent.shape
+    n = coins.shape[0]
+    wf = w.astype(jnp.float64)
+    anchor = lin.anchor
+    dparent = lin.dparent.at[t % dense].set(parent)
+    dlender = lin.dlender.at[t % dense].set(lender)
+    oldest = t - dense + 1                      # oldest round still dense
+
+    def visit(r, descendants, owners, parents, coins, trunk_add, mrca):
+        coins = coins.at[owners].add(reward * descendants, mode="drop")
+        common = descendants == wf
+        trunk_add = trunk_add.at[jnp.where(common, owners, n)].add(
+            1.0, mode="drop")
+        mrca = jnp.where((mrca == anchor) & common.any(), r, mrca)
+        up = jax.ops.segment_sum(descendants, parents,
+                                 num_segments=descendants.shape[0])
+        return up, coins, trunk_add, mrca
+
+    def dense_cond(c):
+        return (c[0] > anchor) & (c[0] >= oldest) & (w > 0)
+
+    def dense_body(c):
+        r, descendants, coins, trunk_add, mrca, live = c
+        live = jnp.where(r == oldest, descendants > 0, live)
+        up, coins, trunk_add, mrca = visit(
+            r, descendants, dlender[r % dense], dparent[r % dense], coins,
+            trunk_add, mrca)
+        return r - 1, up, coins, trunk_add, mrca, live
+
+    def deep_cond(c):
+        return (c[0] > anchor) & (w > 0)
+
+    def deep_body(c):
+        r, descendants, coins, trunk_add, mrca = c
+        up, coins, trunk_add, mrca = visit(
+            r, descendants, lin.slender[r % deep], lin.sparent[r % deep], coins,
+            trunk_add, mrca)
+        return r - 1, up, coins, trunk_add, mrca
+
+    start = (jnp.arange(m_max) < w).astype(jnp.float64)
+    no_live = jnp.zeros(m_max, bool)
+    r, descendants, coins, trunk_add, mrca, live = lax.while_loop(
+        dense_cond, dense_body,
+        (t, start, coins, jnp.zeros_like(lin.trunk), anchor, no_live))
+    # The oldest dense round's parents already point at sparse slots.
+    _, _, coins, trunk_add, mrca = lax.while_loop(
+        deep_cond, deep_body, (r, descendants[:width], coins, trunk_add, mrca))
+    coins = coins + reward * wf * lin.trunk
+
+    # Move the oldest dense round to the sparse buffer, keeping live models,
+    # and point the next round's parents at their new slots.
+    keep = jnp.nonzero(live, size=width, fill_value=m_max)[0]
+    slot = oldest % deep
+    sparent = lin.sparent.at[slot].set(
+        jnp.append(dparent[oldest % dense], width)[keep])
+    slender = lin.slender.at[slot].set(jnp.append(dlender[oldest % dense], n)[keep])
+    moved = jnp.full(m_max + 1, width, jnp.int32).at[keep].set(
+        jnp.arange(width, dtype=jnp.int32))
+    nxt = (oldest + 1) % dense
+    dparent = dparent.at[nxt].set(moved[dparent[nxt]])
+
+    alive = w > 0
+    return coins, _Lineage(
+        dparent=dparent, dlender=dlender, sparent=sparent, slender=slender,
+        anchor=jnp.where(alive, mrca, anchor),
+        trunk=lin.trunk + trunk_add,
+        too_wide=lin.too_wide | (live.sum() > width),
+        too_deep=lin.too_deep | (alive & (t - anchor > dense + deep)))
+
+
+# Driver -------------------------------------------------------------------------
+@functools.partial(jax.jit, static_argnames=("n", "slots", "length", "full",
+                                             "batched"))
+def _run_chunk(state, keys, dyn, rounds, *, n, slots, length, full, batched):
+    """Play up to ``length`` rounds; rounds at or past ``rounds`` are skipped."""
+    def one_run(state, key):
+        def step(state, _):
+            def play(state):
+                return _round(state, key, dyn, n=n, slots=slots, full=full)
+
+            def skip(state):
+                _, record = jax.eval_shape(play, state)
+                zeros = jax.tree.map(lambda a: jnp.zeros(a.shape, a.dtype), record)
+                return state, zeros
+
+            return lax.cond(state.t < rounds, play, skip, state)
+
+        return lax.scan(step, state, None, length=length)
+
+    if batched:
+        return jax.vmap(one_run)(state, keys)
+    return one_run(state, keys)
+
+
+def _chunk_length(rounds: int, params: ProtocolParams, batch: int, full: bool) -> int:
+    # Keep a chunk's records to about 256 MB and give progress reports.
+    per_round = batch * (params.n * 12 if full else 256)
+    return int(max(1, min(rounds, 500, (256 << 20) // max(per_round, 1))))
+
+
+def default_lineage_sizes(params: ProtocolParams,
+                          rounds: int) -> tuple[int, int, int]:
+    """Ring-buffer sizes ``(dense, width, deep)`` of the lineage walk.
+
+    ``dense`` rounds keep all ``max_winners`` slots; older rounds keep at
+    most ``width`` live models each, for ``deep`` more rounds. Measured at
+    the paper's settings: after 8 generations a few percent of the winners'
+    ancestors are distinct, and the most recent common ancestor lies 19
+    rounds back on average (72 at most over 5000 rounds); it lies further
+    back in larger populations (about 90 rounds at n = 10**4, more than 100
+    at n = 10**6). It can never lie more than ``rounds`` back.
+    """
+    m_max = params.max_winners
+    return 8, max(1, min(m_max, max(32, m_max // 16))), max(1, min(rounds, 1024))
+
+
+def run_jax(
+    params: ProtocolParams,
+    rounds: int,
+    seed: int = 42,
+    *,
+    seeds: int | None = None,
+    full: bool = True,
+    lineage_sizes: tuple[int, int, int] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Records:
+    """Play ``rounds`` rounds from genesis with the JAX engine.
+
+    Parameters
+    ----------
+    params : ProtocolParams
+        The economy.
+    rounds : int
+        Rounds to play (>= 1).
+    seed : int
+        Seed of the run's key ``jax.random.key(seed)``: the reference engine
+        with the same seed plays the same game.
+    seeds : int or None
+        If given, play that many independent runs at once (vmapped), with
+        seeds ``seed, seed + 1, ...``; every array of the result gains a
+        leading seed axis, and run ``i`` plays the game of a single run
+        with seed ``seed + i``.
+    full : bool
+        Keep per-participant trajectories (``Records.coins``,
+        ``Records.versions``). With ``False`` only per-round aggregates and
+        final balances are kept, which is what fits in memory for large n.
+    lineage_sizes : (int, int, int) or None
+        Ring-buffer sizes ``(dense, width, deep)`` of the lineage walk
+        (:func:`default_lineage_sizes` if None). A run that outgrows them is
+        repeated with the outgrown size doubled, so they trade memory and
+        speed, never exactness.
+    progress : callable or None
+        Called with the number of rounds done after each compiled chunk.
+
+    Returns
+    -------
+    Records
+    """
+    if not isinstance(params, ProtocolParams):
+        raise TypeError(f"params must be a ProtocolParams, got {type(params)!r}")
+    rounds, seed = check_count("rounds", rounds), check_seed(seed)
+    if seeds is not None:
+        seeds = check_count("seeds", seeds)
+    sizes = default_lineage_sizes(params, int(rounds)) if lineage_sizes is None \
+        else tuple(lineage_sizes)
+    if len(sizes) != 3:
+        raise ValueError(f"lineage_sizes must be (dense, width, deep), got {sizes!r}")
+    for name, value, low in zip(("dense", "width", "deep"), sizes, (2, 1, 1)):
+        check_count(f"lineage_sizes {name}", value, low)
+    if sizes[1] > params.max_winners:
+        log.info("lineage width %d capped at max_winners %d", sizes[1],
+                 params.max_winners)
+        sizes = (sizes[0], params.max_winners, sizes[2])
+
+    while True:
+        records, too_wide, too_deep = _run(params, rounds, seed, seeds,
+                                           full, sizes, progress)
+        if not (too_wide or too_deep):
+            return records
+        dense, width, deep = sizes
+        sizes = (dense, min(params.max_winners, 2 * width) if too_wide else width,
+                 2 * deep if too_deep else deep)
+        log.info("lineage outgrew its buffers; repeating with sizes %s", sizes)
+
+
+def _run(params, rounds, seed, seeds, full, sizes, progress):
+    batched = seeds is not None
+    batch = seeds if batched else 1
+    dyn = _dyn(params)
+    state = _genesis(params.n, params.max_winners, sizes)
+    if batched:
+        keys = jax.vmap(jax.random.key)(seed + jnp.arange(seeds))
+        state = jax.tree.map(lambda a: jnp.broadcast_to(a, (seeds,) + a.shape),
+                             state)
+    else:
+        keys = jax.random.key(seed)
+    length = _chunk_length(rounds, params, batch, full)
+
+    chunks = []
+    done = 0
+    while done < rounds:
+        state, record = _run_chunk(state, keys, dyn, jnp.int32(rounds),
+                                   n=params.n, slots=params.slots, length=length,
+                                   full=full, batched=batched)
+        chunks.append(jax.device_get(record))
+        done = min(done + length, rounds)
+        if progress is not None:
+            progress(done)
+
+    axis = 1 if batched else 0
+    joined = {name: np.concatenate([c[name] for c in chunks], axis=axis)
+              for name in chunks[0]}
+    joined = {name: (a[:, :rounds] if batched else a[:rounds])
+              for name, a in joined.items()}
+    final = jax.device_get(state)
+    records = Records(
+        final_coins=np.asarray(final.coins),
+        final_versions=np.asarray(final.newest),
+        coins=joined.pop("coins", None), versions=joined.pop("versions", None),
+        **joined)
+    lin = final.lineage
+    return records, bool(np.any(lin.too_wide)), bool(np.any(lin.too_deep))

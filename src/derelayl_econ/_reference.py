@@ -1,0 +1,295 @@
+"""The reference engine: PROTOCOL.md's round, one plain function per step.
+
+Written to be obviously right rather than fast; it is the oracle the JAX
+engine is tested against. Models are explicit objects with parent links, and
+the lineage reward walks every winner's parent chain back to genesis, so a
+round costs time proportional to the chain length per winner.
+
+Where PROTOCOL.md is silent this engine decides, and the JAX engine follows:
+
+- "uniformly without replacement" and "shuffling each group of equal bids"
+  use the round's random priorities (:class:`RoundDraws`): trainers are the
+  non-owners of smallest ``(priority, index)``, and equal bids rank by
+  ``(priority, index)``;
+- ties in theta keep list order (Python's stable sort): new models are
+  listed in the order their legs were matched, owners in the order they won
+  the previous settlement;
+- relay leg ``j`` (the ``j``-th matched trainer in rank order) uses the
+  ``j``-th leg draws; a block's miner is the miner at the drawn position in
+  the list of miners ordered by participant index;
+- a "deposit" in the deposit block's fee is one matched pair.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import jax
+import numpy as np
+
+from ._draws import round_draws
+from ._params import ProtocolParams, check_count, check_seed
+from ._records import NUM_GAP_BINS, Records, gap_bins
+
+__all__ = ["run_reference"]
+
+_draws = jax.jit(round_draws, static_argnums=(2, 3))
+
+
+@dataclasses.dataclass(eq=False)
+class Model:
+    """One model version: who made it from what."""
+
+    version: int
+    parent: "Model | None"
+    theta: float
+    owner: int
+    trainer: int
+
+
+@dataclasses.dataclass
+class Pair:
+    """A matched trainer and model owner, with both deposits."""
+
+    trainer: int
+    owner: int
+    trainer_bid: float
+    owner_bid: float
+    model: Model | None = None
+
+
+@dataclasses.dataclass
+class State:
+    """Everything the protocol remembers between rounds."""
+
+    t: int
+    coins: list[float]
+    gained: list[list[Model]]
+    encrypted: list[list[Model]]
+    owners: list[int]
+
+    @classmethod
+    def genesis(cls, n: int) -> "State":
+        model = Model(version=0, parent=None, theta=0.0, owner=0, trainer=0)
+        gained: list[list[Model]] = [[] for _ in range(n)]
+        gained[0].append(model)
+        return cls(t=0, coins=[0.0] * n, gained=gained,
+                   encrypted=[[] for _ in range(n)], owners=[0])
+
+    def newest_version(self, i: int) -> int:
+        held = self.gained[i][-1:] + self.encrypted[i][-1:]
+        return max((m.version for m in held), default=-1)
+
+
+@dataclasses.dataclass
+class Ledger:
+    """Coins created and destroyed in one round."""
+
+    minted: float = 0.0
+    burned: float = 0.0
+
+    def pay(self, state: State, who: int, amount: float) -> None:
+        state.coins[who] += amount
+        self.minted += amount
+
+
+# Step 1 ---------------------------------------------------------------------
+def draw_roles(state: State, params: ProtocolParams, priority: np.ndarray):
+    """Owners, trainers (in priority order) and miners (in index order)."""
+    owners = list(state.owners)
+    owner_set = set(owners)
+    non_owners = sorted((i for i in range(params.n) if i not in owner_set),
+                        key=lambda i: (int(priority[i]), i))
+    trainers = non_owners[: params.slots - len(owners)]
+    busy = owner_set | set(trainers)
+    miners = [i for i in range(params.n) if i not in busy]
+    return owners, trainers, miners
+
+
+# Step 2 ---------------------------------------------------------------------
+def trainer_bid(state: State, trainer: int) -> float:
+    """``min(coins, t - v + 1)``, v the version of the last gained model."""
+    last = state.gained[trainer][-1].version if state.gained[trainer] else 0
+    return min(state.coins[trainer], float(state.t - last + 1))
+
+
+def owner_bid(state: State, params: ProtocolParams, owner: int) -> float:
+    """``min(coins, B) / k`` per trainer; ``coins / (k + 1e-12)`` if coins <= B."""
+    coins = state.coins[owner]
+    if coins <= params.budget:
+        return coins / (params.k + 1e-12)
+    return params.budget / params.k
+
+
+# Step 3 ---------------------------------------------------------------------
+def match(state: State, params: ProtocolParams, owners: list[int],
+          trainers: list[int]) -> list[Pair]:
+    """Best bids go to the best owners, ``k`` trainers per owner."""
+    # ``trainers`` is in (priority, index) order; a stable sort on the bid
+    # keeps that order within each group of equal bids.
+    bids = {i: trainer_bid(state, i) for i in trainers}
+    ranked_trainers = sorted(trainers, key=lambda i: -bids[i])
+    ranked_owners = sorted(owners, key=lambda o: -state.gained[o][-1].theta)
+    pairs = []
+    for j, trainer in enumerate(ranked_trainers):
+        if j // params.k >= len(ranked_owners):
+            break
+        owner = ranked_owners[j // params.k]
+        pairs.append(Pair(trainer, owner, bids[trainer],
+                          owner_bid(state, params, owner)))
+    return pairs
+
+
+# Step 4 ---------------------------------------------------------------------
+def pay_deposits(state: State, params: ProtocolParams, pairs: list[Pair],
+                 miner: int, ledger: Ledger) -> None:
+    """Each pair pays both deposits; the deposit block's miner earns fees."""
+    for pair in pairs:
+        state.coins[pair.trainer] -= pair.trainer_bid
+    per_owner: dict[int, list[float]] = {}
+    for pair in pairs:
+        per_owner.setdefault(pair.owner, []).append(pair.owner_bid)
+    for owner, bids in per_owner.items():
+        state.coins[owner] -= bids[0] * len(bids)
+    ledger.pay(state, miner, params.fee * len(pairs))
+
+
+# Step 5 ---------------------------------------------------------------------
+def train(state: State, params: ProtocolParams, pairs: list[Pair],
+          leg_uniform: np.ndarray, leg_normal: np.ndarray) -> list[Model]:
+    """Leg ``j`` succeeds with chance p and adds Normal(mu, sigma^2) to theta."""
+    new_models = []
+    for j, pair in enumerate(pairs):
+        if not float(leg_uniform[j]) < params.p:
+            continue
+        parent = state.gained[pair.owner][-1]
+        improvement = params.mu + params.sigma * float(leg_normal[j])
+        model = Model(version=state.t + 1, parent=parent,
+                      theta=parent.theta + improvement, owner=pair.owner,
+                      trainer=pair.trainer)
+        state.gained[pair.trainer].append(model)
+        pair.model = model
+        new_models.append(model)
+    return new_models
+
+
+# Steps 6 and 7 --------------------------------------------------------------
+def encryption_block(state: State, params: ProtocolParams, models: list[Model],
+                     miner: int, ledger: Ledger) -> None:
+    """Publish key and hashes; the miner receives every new model encrypted."""
+    ledger.pay(state, miner, params.fee * len(models))
+    state.encrypted[miner].extend(models)
+
+
+def testing_block(state: State, params: ProtocolParams, models: list[Model],
+                  miner: int, ledger: Ledger) -> None:
+    """Run the test cases on the encrypted models."""
+    ledger.pay(state, miner, params.fee * params.cases + params.fee * len(models))
+
+
+# Step 8 ---------------------------------------------------------------------
+def settle(state: State, params: ProtocolParams, pairs: list[Pair],
+           models: list[Model], miner: int, ledger: Ledger) -> list[Model]:
+    """Rank, pick the winners, refund them and pay every lineage its reward."""
+    n_models = len(models)
+    ledger.pay(state, miner, params.fee * n_models
+               + params.fee * n_models * params.cases)
+    ranked = sorted(models, key=lambda m: -m.theta)
+    winners = ranked[: math.floor(params.s * n_models)]
+    winner_set = set(map(id, winners))
+    pair_of = {id(pair.model): pair for pair in pairs if pair.model is not None}
+    for model in winners:
+        pair = pair_of[id(model)]
+        state.coins[pair.trainer] += pair.trainer_bid
+        state.coins[pair.owner] += pair.owner_bid
+        ledger.pay(state, model.owner, params.reward)
+        ancestor = model.parent
+        while ancestor is not None:
+            ledger.pay(state, ancestor.owner, params.reward)
+            ancestor = ancestor.parent
+    for pair in pairs:
+        if pair.model is None or id(pair.model) not in winner_set:
+            ledger.burned += pair.trainer_bid + pair.owner_bid
+    return winners
+
+
+def lineage_depth(winners: list[Model]) -> int:
+    """Generations back to the winners' most recent common ancestor."""
+    if not winners:
+        return -1
+    generation, depth = {id(m): m for m in winners}, 0
+    while len(generation) > 1:
+        generation = {id(m.parent): m.parent for m in generation.values()}
+        depth += 1
+    return depth
+
+
+def play_round(state: State, params: ProtocolParams, draws) -> dict:
+    """Play round ``state.t`` in place; return what the records keep of it."""
+    ledger = Ledger()
+    owners, trainers, miners = draw_roles(state, params, draws.priority)
+    deposit_m, encryption_m, testing_m, settlement_m = (
+        miners[int(i)] for i in draws.block_miners)
+    pairs = match(state, params, owners, trainers)
+    pay_deposits(state, params, pairs, deposit_m, ledger)
+    models = train(state, params, pairs, draws.leg_uniform, draws.leg_normal)
+    encryption_block(state, params, models, encryption_m, ledger)
+    testing_block(state, params, models, testing_m, ledger)
+    winners = settle(state, params, pairs, models, settlement_m, ledger)
+
+    state.owners = [m.trainer for m in winners]
+    state.t += 1
+    return dict(
+        owners=len(owners), matched=len(pairs), trained=len(models),
+        winners=len(winners), minted=ledger.minted, burned=ledger.burned,
+        best_theta=max((m.theta for m in models), default=math.nan),
+        lineage_depth=lineage_depth(winners),
+    )
+
+
+def run_reference(params: ProtocolParams, rounds: int, seed: int = 42) -> Records:
+    """Play ``rounds`` rounds of the protocol from genesis, in plain Python.
+
+    Parameters
+    ----------
+    params : ProtocolParams
+        The economy.
+    rounds : int
+        Rounds to play (>= 1).
+    seed : int
+        Seed of the run's key ``jax.random.key(seed)``; the JAX engine with
+        the same seed plays the same game.
+
+    Returns
+    -------
+    Records
+        Full per-round records, per-participant trajectories included.
+    """
+    if not isinstance(params, ProtocolParams):
+        raise TypeError(f"params must be a ProtocolParams, got {type(params)!r}")
+    rounds, seed = check_count("rounds", rounds), check_seed(seed)
+    key = jax.random.key(seed)
+    state = State.genesis(params.n)
+    per_round, coins, versions = [], [], []
+    for t in range(rounds):
+        draws = jax.tree.map(np.asarray, _draws(key, t, params.n, params.slots))
+        per_round.append(play_round(state, params, draws))
+        coins.append(list(state.coins))
+        versions.append([state.newest_version(i) for i in range(params.n)])
+    coins_arr = np.array(coins, dtype=np.float64)
+    versions_arr = np.array(versions, dtype=np.int32)
+    bins = gap_bins(versions_arr)
+    gap_counts = np.stack([(bins == b).sum(axis=1) for b in range(NUM_GAP_BINS)],
+                          axis=1)
+    field = lambda name, dtype: np.array([r[name] for r in per_round],  # noqa: E731
+                                         dtype=dtype)
+    return Records(
+        owners=field("owners", np.int32), matched=field("matched", np.int32),
+        trained=field("trained", np.int32), winners=field("winners", np.int32),
+        minted=field("minted", np.float64), burned=field("burned", np.float64),
+        supply=coins_arr.sum(axis=1), best_theta=field("best_theta", np.float64),
+        lineage_depth=field("lineage_depth", np.int32), gap_counts=gap_counts,
+        final_coins=coins_arr[-1], final_versions=versions_arr[-1],
+        coins=coins_arr, versions=versions_arr,
+    )
