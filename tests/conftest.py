@@ -15,4 +15,5 @@ settings.register_profile(
 settings.register_profile(
     "dev", max_examples=15, deadline=timedelta(seconds=120),
     suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+settings.load_profile(os.environ.get(
+    "HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))

@@ -83,7 +83,8 @@ def test_engines_agree_and_keep_invariants(params, rounds, seed):
     assert_invariants(params, jx)
 
 
-@pytest.mark.parametrize("sizes", [(2, 1, 1), (2, 2, 8), (8, 200, 300)])
+@pytest.mark.parametrize("sizes", [(2, 1, 2, 1, 1), (2, 2, 2, 2, 8), (3, 4, 5, 1, 2),
+                                   (8, 200, 24, 300, 300)])
 def test_lineage_buffers_never_change_results(sizes):
     # Tiny buffers overflow and are regrown; the game stays the same.
     params = ProtocolParams(n=40)
@@ -222,6 +223,6 @@ def test_bad_arguments_rejected():
     with pytest.raises(ValueError, match=r"seed must be an integer in \[0, 2\*\*63\)"):
         run_jax(ProtocolParams(n=8), 5, seed=-1)
     with pytest.raises(ValueError, match="lineage_sizes dense must be"):
-        run_jax(ProtocolParams(n=8), 5, lineage_sizes=(1, 4, 4))
+        run_jax(ProtocolParams(n=8), 5, lineage_sizes=(1, 4, 2, 2, 4))
     with pytest.raises(TypeError, match="params must be a ProtocolParams"):
         run_jax({"n": 8}, 5)

@@ -22,11 +22,13 @@ walked to genesis. All live lineages meet in a most recent common ancestor
 every model from there back to genesis is an ancestor of every winner. The
 engine keeps the owners of that *trunk* as a count per participant and pays
 ``R * winners * trunk`` at once; only the generations since the MRCA are
-walked. They sit in two ring buffers: the last few rounds with every
-winner, older rounds with only the few models that still have descendants
-(``default_lineage_sizes``), so a step of the walk costs ``O(width)``, not
-``O(winners)``. Should a run outgrow the buffers, it is flagged and
-:func:`run_jax` repeats it with larger ones, so results stay exact.
+walked. They sit in three ring buffers (``default_lineage_sizes``): the
+last 8 rounds with every winner, the 24 before with only the models that
+still have descendants (a few percent), and older rounds, where a handful
+of lineages run side by side for hundreds of rounds, with an ancestor table
+that pays them all in one scatter instead of a loop. Should a run outgrow
+the buffers, it is flagged and :func:`run_jax` repeats it with larger ones,
+so results stay exact.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def _dyn(params: ProtocolParams) -> _Dyn:
                 budget=f(params.budget), fee=f(params.fee), cases=f(params.cases))
 
 
-def _genesis(n: int, m_max: int, sizes: tuple[int, int, int]) -> _State:
+def _genesis(n: int, m_max: int, sizes: tuple[int, ...]) -> _State:
     return _State(
         t=jnp.int32(0),
         coins=jnp.zeros(n, jnp.float64),
@@ -97,7 +99,7 @@ def _genesis(n: int, m_max: int, sizes: tuple[int, int, int]) -> _State:
         owner_ids=jnp.full(m_max, n, jnp.int32).at[0].set(0),
         owner_theta=jnp.zeros(m_max, jnp.float64),
         owners=jnp.int32(1),
-        lineage=_lineage_genesis(n, m_max, *sizes),
+        lineage=_lineage_genesis(n, m_max, sizes),
     )
 
 
@@ -243,34 +245,62 @@ def _round(state: _State, key: jax.Array, dyn: _Dyn, *, n: int, slots: int,
 
 
 class _Lineage(NamedTuple):
-    """Recent generations of winning models, in two ring buffers.
+    """Recent generations of winning models, in three ring buffers.
 
-    The last ``dense`` rounds keep every winner (``M`` slots a round). An
-    older round keeps only its models that still had descendants among the
-    winners when it left the dense buffer, at most ``L`` of them; a model
-    that lost all descendants can never regain any, so nothing is lost.
+    The last ``dense`` rounds keep every winner (``M`` slots a round). When a
+    round leaves a buffer it keeps only its models that still have
+    descendants among the winners, ``width`` slots a round for ``mid``
+    rounds, then ``narrow`` slots a round for ``deep`` rounds. A model that
+    lost all descendants never regains any, so nothing needed is dropped.
+    The deep rounds are few lineages that meet rarely; for them
+    ``ancestor`` holds, for each model of the newest deep round, its
+    ancestor's slot in every deep round, so the walk through them is one
+    scatter instead of a loop.
     """
 
-    dparent: jax.Array   # (dense, M) parent slot in the round before
+    dparent: jax.Array   # (dense, M) parent's slot in the round before
     dlender: jax.Array   # (dense, M) owner (MO) of the model
-    sparent: jax.Array   # (deep, L) parent slot in the round before
-    slender: jax.Array   # (deep, L) owner (MO) of the model
+    mparent: jax.Array   # (mid, width)
+    mlender: jax.Array   # (mid, width)
+    sparent: jax.Array   # (deep, narrow)
+    slender: jax.Array   # (deep, narrow)
+    ancestor: jax.Array  # (deep, narrow) ancestor slots, see above
     anchor: jax.Array    # round of the trunk's tip (-1: genesis)
     trunk: jax.Array     # (n,) owners of the trunk models, as counts
-    too_wide: jax.Array  # more than L live models left the dense buffer
-    too_deep: jax.Array  # the MRCA lay beyond both buffers
+    too_wide: jax.Array  # more than ``width`` live models left the dense buffer
+    too_narrow: jax.Array  # more than ``narrow`` left the mid buffer
+    too_deep: jax.Array  # the MRCA lay beyond all buffers
 
 
-def _lineage_genesis(n: int, m_max: int, dense: int, width: int,
-                     deep: int) -> _Lineage:
+def _lineage_genesis(n: int, m_max: int, sizes: tuple[int, ...]) -> _Lineage:
+    dense, width, mid, narrow, deep = sizes
+    full = lambda shape, value: jnp.full(shape, value, jnp.int32)  # noqa: E731
     return _Lineage(
-        dparent=jnp.full((dense, m_max), m_max, jnp.int32),
-        dlender=jnp.full((dense, m_max), n, jnp.int32),
-        sparent=jnp.full((deep, width), width, jnp.int32),
-        slender=jnp.full((deep, width), n, jnp.int32),
+        dparent=full((dense, m_max), m_max), dlender=full((dense, m_max), n),
+        mparent=full((mid, width), width), mlender=full((mid, width), n),
+        sparent=full((deep, narrow), narrow), slender=full((deep, narrow), n),
+        ancestor=full((deep, narrow), narrow),
         anchor=jnp.int32(-1),
         trunk=jnp.zeros(n, jnp.float64).at[0].set(1.0),
-        too_wide=jnp.bool_(False), too_deep=jnp.bool_(False))
+        too_wide=jnp.bool_(False), too_narrow=jnp.bool_(False),
+        too_deep=jnp.bool_(False))
+
+
+def _retire(live, parent, lender, next_parent, size, n):
+    """Keep a round's live models in ``size`` slots.
+
+    Returns their parents and owners, the next round's parents pointed at
+    the new slots, and whether more than ``size`` were live.
+    """
+    src = live.shape[0]
+    count = live.sum()
+    keep = jnp.nonzero(live, size=size, fill_value=src)[0]
+    kept_parent = jnp.append(parent, size)[keep]
+    kept_lender = jnp.append(lender, n)[keep]
+    moved = jnp.full(src + 1, size, jnp.int32).at[
+        jnp.where(jnp.arange(size) < count, keep, src + 1)].set(
+        jnp.arange(size, dtype=jnp.int32), mode="drop")
+    return kept_parent, kept_lender, moved[next_parent], count > size
 
 
 def _pay_lineage(coins, lin: _Lineage, parent, lender, t, w, reward):
@@ -281,16 +311,19 @@ def _pay_lineage(coins, lin: _Lineage, parent, lender, t, w, reward):
     (round ``anchor``), carrying per model the number of this round's
     winners that descend from it, and pays the owners; the trunk is paid at
     once; the trunk's tip then moves to the winners' most recent common
-    ancestor, and the oldest dense round moves to the sparse buffer.
+    ancestor, and the oldest round of each buffer moves to the next.
     """
     dense, m_max = lin.dparent.shape
-    deep, width = lin.sparent.shape
+    mid, width = lin.mparent.shape
+    deep, narrow = lin.sparent.shape
     n = coins.shape[0]
     wf = w.astype(jnp.float64)
     anchor = lin.anchor
     dparent = lin.dparent.at[t % dense].set(parent)
     dlender = lin.dlender.at[t % dense].set(lender)
-    oldest = t - dense + 1                      # oldest round still dense
+    oldest_dense = t - dense + 1
+    oldest_mid = oldest_dense - mid
+    newest_deep = oldest_mid - 1
 
     def visit(r, descendants, owners, parents, coins, trunk_add, mrca):
         coins = coins.at[owners].add(reward * descendants, mode="drop")
@@ -302,56 +335,77 @@ def _pay_lineage(coins, lin: _Lineage, parent, lender, t, w, reward):
                                  num_segments=descendants.shape[0])
         return up, coins, trunk_add, mrca
 
-    def dense_cond(c):
-        return (c[0] > anchor) & (c[0] >= oldest) & (w > 0)
+    def walk(lenders, parents, oldest, carry):
+        """Visit rounds down to ``oldest``; note which models of it live."""
+        def cond(c):
+            return (c[0] > anchor) & (c[0] >= oldest) & (w > 0)
 
-    def dense_body(c):
-        r, descendants, coins, trunk_add, mrca, live = c
-        live = jnp.where(r == oldest, descendants > 0, live)
-        up, coins, trunk_add, mrca = visit(
-            r, descendants, dlender[r % dense], dparent[r % dense], coins,
-            trunk_add, mrca)
-        return r - 1, up, coins, trunk_add, mrca, live
+        def body(c):
+            r, descendants, coins, trunk_add, mrca, live = c
+            live = jnp.where(r == oldest, descendants > 0, live)
+            up, coins, trunk_add, mrca = visit(
+                r, descendants, lenders[r % lenders.shape[0]],
+                parents[r % parents.shape[0]], coins, trunk_add, mrca)
+            return r - 1, up, coins, trunk_add, mrca, live
 
-    def deep_cond(c):
-        return (c[0] > anchor) & (w > 0)
-
-    def deep_body(c):
-        r, descendants, coins, trunk_add, mrca = c
-        up, coins, trunk_add, mrca = visit(
-            r, descendants, lin.slender[r % deep], lin.sparent[r % deep], coins,
-            trunk_add, mrca)
-        return r - 1, up, coins, trunk_add, mrca
+        return lax.while_loop(cond, body, carry)
 
     start = (jnp.arange(m_max) < w).astype(jnp.float64)
-    no_live = jnp.zeros(m_max, bool)
-    r, descendants, coins, trunk_add, mrca, live = lax.while_loop(
-        dense_cond, dense_body,
-        (t, start, coins, jnp.zeros_like(lin.trunk), anchor, no_live))
-    # The oldest dense round's parents already point at sparse slots.
-    _, _, coins, trunk_add, mrca = lax.while_loop(
-        deep_cond, deep_body, (r, descendants[:width], coins, trunk_add, mrca))
+    r, descendants, coins, trunk_add, mrca, live_dense = walk(
+        dlender, dparent, oldest_dense,
+        (t, start, coins, jnp.zeros_like(lin.trunk), anchor,
+         jnp.zeros(m_max, bool)))
+    # Each buffer's oldest round already points its parents at the next's slots.
+    r, descendants, coins, trunk_add, mrca, live_mid = walk(
+        lin.mlender, lin.mparent, oldest_mid,
+        (r, descendants[:width], coins, trunk_add, mrca, jnp.zeros(width, bool)))
+
+    # The deep rounds at once: descendants of each deep model, by ancestry.
+    rows = jnp.arange(deep, dtype=jnp.int32)
+    round_of = newest_deep - (newest_deep - rows) % deep
+    valid = ((round_of > anchor) & (w > 0))[:, None]
+    deep_desc = jnp.zeros((deep, narrow)).at[rows[:, None], lin.ancestor].add(
+        jnp.broadcast_to(descendants[:narrow], (deep, narrow)), mode="drop")
+    deep_desc = jnp.where(valid, deep_desc, 0.0)
+    coins = coins.at[lin.slender].add(reward * deep_desc, mode="drop")
+    common = valid & (deep_desc == wf)
+    trunk_add = trunk_add.at[jnp.where(common, lin.slender, n)].add(
+        1.0, mode="drop")
+    deep_mrca = jnp.max(jnp.where(common.any(axis=1), round_of, anchor))
+    mrca = jnp.where(mrca == anchor, deep_mrca, mrca)
     coins = coins + reward * wf * lin.trunk
 
-    # Move the oldest dense round to the sparse buffer, keeping live models,
-    # and point the next round's parents at their new slots.
-    keep = jnp.nonzero(live, size=width, fill_value=m_max)[0]
-    slot = oldest % deep
-    sparent = lin.sparent.at[slot].set(
-        jnp.append(dparent[oldest % dense], width)[keep])
-    slender = lin.slender.at[slot].set(jnp.append(dlender[oldest % dense], n)[keep])
-    moved = jnp.full(m_max + 1, width, jnp.int32).at[keep].set(
-        jnp.arange(width, dtype=jnp.int32))
-    nxt = (oldest + 1) % dense
-    dparent = dparent.at[nxt].set(moved[dparent[nxt]])
+    # Retire the oldest mid round to the deep buffer, then the oldest dense
+    # round to the mid buffer (it takes the row the mid round left).
+    m_row, m_next = oldest_mid % mid, (oldest_mid + 1) % mid
+    s_parent, s_lender, m_parent_next, too_narrow = _retire(
+        live_mid, lin.mparent[m_row], lin.mlender[m_row], lin.mparent[m_next],
+        narrow, n)
+    mparent = lin.mparent.at[m_next].set(m_parent_next)
+    s_row = oldest_mid % deep
+    ancestor = jnp.append(lin.ancestor, jnp.full((deep, 1), narrow, jnp.int32),
+                          axis=1)[:, s_parent]
+    own = jnp.where(s_lender < n, jnp.arange(narrow, dtype=jnp.int32), narrow)
+    ancestor = ancestor.at[s_row].set(own)
+    sparent = lin.sparent.at[s_row].set(s_parent)
+    slender = lin.slender.at[s_row].set(s_lender)
+
+    d_row, d_next = oldest_dense % dense, (oldest_dense + 1) % dense
+    m_parent, m_lender, d_parent_next, too_wide = _retire(
+        live_dense, dparent[d_row], dlender[d_row], dparent[d_next], width, n)
+    mparent = mparent.at[oldest_dense % mid].set(m_parent)
+    mlender = lin.mlender.at[oldest_dense % mid].set(m_lender)
+    dparent = dparent.at[d_next].set(d_parent_next)
 
     alive = w > 0
     return coins, _Lineage(
-        dparent=dparent, dlender=dlender, sparent=sparent, slender=slender,
+        dparent=dparent, dlender=dlender, mparent=mparent, mlender=mlender,
+        sparent=sparent, slender=slender, ancestor=ancestor,
         anchor=jnp.where(alive, mrca, anchor),
         trunk=lin.trunk + trunk_add,
-        too_wide=lin.too_wide | (live.sum() > width),
-        too_deep=lin.too_deep | (alive & (t - anchor > dense + deep)))
+        too_wide=lin.too_wide | too_wide,
+        too_narrow=lin.too_narrow | too_narrow,
+        too_deep=lin.too_deep | (alive & (t - anchor > dense + mid + deep)))
 
 
 # Driver -------------------------------------------------------------------------
@@ -384,20 +438,26 @@ def _chunk_length(rounds: int, params: ProtocolParams, batch: int, full: bool) -
     return int(max(1, min(rounds, 500, (256 << 20) // max(per_round, 1))))
 
 
-def default_lineage_sizes(params: ProtocolParams,
-                          rounds: int) -> tuple[int, int, int]:
-    """Ring-buffer sizes ``(dense, width, deep)`` of the lineage walk.
+LINEAGE_SIZE_NAMES = ("dense", "width", "mid", "narrow", "deep")
 
-    ``dense`` rounds keep all ``max_winners`` slots; older rounds keep at
-    most ``width`` live models each, for ``deep`` more rounds. Measured at
-    the paper's settings: after 8 generations a few percent of the winners'
-    ancestors are distinct, and the most recent common ancestor lies 19
-    rounds back on average (72 at most over 5000 rounds); it lies further
-    back in larger populations (about 90 rounds at n = 10**4, more than 100
-    at n = 10**6). It can never lie more than ``rounds`` back.
+
+def default_lineage_sizes(params: ProtocolParams, rounds: int) -> tuple[int, ...]:
+    """Ring-buffer sizes ``(dense, width, mid, narrow, deep)`` of the walk.
+
+    ``dense`` rounds keep all ``max_winners`` slots, the ``mid`` rounds
+    before them ``width`` slots each, the ``deep`` rounds before those
+    ``narrow`` slots each. Measured at the paper's settings: 8 generations
+    back a few percent of the winners' ancestors are distinct, 32 back a
+    handful; the most recent common ancestor lies 19 rounds back on average
+    (72 at most over 5000 rounds), and further back in larger populations
+    (up to about 230 rounds at n = 10**4 and 550 at n = 10**5 over 1000
+    rounds). It can never lie more than ``rounds`` back.
     """
     m_max = params.max_winners
-    return 8, max(1, min(m_max, max(32, m_max // 16))), max(1, min(rounds, 1024))
+    width = min(m_max, max(32, m_max // 16))
+    deep = 256 if params.n <= 4096 else 1024
+    narrow = min(width, max(64, m_max // 256))
+    return 8, width, 24, narrow, max(1, min(rounds, deep))
 
 
 def run_jax(
@@ -407,7 +467,7 @@ def run_jax(
     *,
     seeds: int | None = None,
     full: bool = True,
-    lineage_sizes: tuple[int, int, int] | None = None,
+    lineage_sizes: tuple[int, ...] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Records:
     """Play ``rounds`` rounds from genesis with the JAX engine.
@@ -430,8 +490,9 @@ def run_jax(
         Keep per-participant trajectories (``Records.coins``,
         ``Records.versions``). With ``False`` only per-round aggregates and
         final balances are kept, which is what fits in memory for large n.
-    lineage_sizes : (int, int, int) or None
-        Ring-buffer sizes ``(dense, width, deep)`` of the lineage walk
+    lineage_sizes : tuple of 5 ints or None
+        Ring-buffer sizes ``(dense, width, mid, narrow, deep)`` of the
+        lineage walk
         (:func:`default_lineage_sizes` if None). A run that outgrows them is
         repeated with the outgrown size doubled, so they trade memory and
         speed, never exactness.
@@ -449,23 +510,32 @@ def run_jax(
         seeds = check_count("seeds", seeds)
     sizes = default_lineage_sizes(params, int(rounds)) if lineage_sizes is None \
         else tuple(lineage_sizes)
-    if len(sizes) != 3:
-        raise ValueError(f"lineage_sizes must be (dense, width, deep), got {sizes!r}")
-    for name, value, low in zip(("dense", "width", "deep"), sizes, (2, 1, 1)):
-        check_count(f"lineage_sizes {name}", value, low)
-    if sizes[1] > params.max_winners:
-        log.info("lineage width %d capped at max_winners %d", sizes[1],
-                 params.max_winners)
-        sizes = (sizes[0], params.max_winners, sizes[2])
+    if len(sizes) != len(LINEAGE_SIZE_NAMES):
+        raise ValueError("lineage_sizes must be (dense, width, mid, narrow, deep), "
+                         f"got {sizes!r}")
+    for name, value in zip(LINEAGE_SIZE_NAMES, sizes):
+        check_count(f"lineage_sizes {name}", value, 2 if name in ("dense", "mid")
+                    else 1)
+    dense, width, mid, narrow, deep = sizes
+    if width > params.max_winners or narrow > width:
+        width = min(width, params.max_winners)
+        narrow = min(narrow, width)
+        log.info("lineage widths capped at max_winners: width %d, narrow %d",
+                 width, narrow)
+    sizes = (dense, width, mid, narrow, deep)
 
     while True:
-        records, too_wide, too_deep = _run(params, rounds, seed, seeds,
-                                           full, sizes, progress)
-        if not (too_wide or too_deep):
+        records, flags = _run(params, rounds, seed, seeds, full, sizes, progress)
+        if not any(flags.values()):
             return records
-        dense, width, deep = sizes
-        sizes = (dense, min(params.max_winners, 2 * width) if too_wide else width,
-                 2 * deep if too_deep else deep)
+        dense, width, mid, narrow, deep = sizes
+        if flags["too_wide"]:
+            width = min(params.max_winners, 2 * width)
+        if flags["too_narrow"]:
+            narrow = min(width, 2 * narrow)
+        if flags["too_deep"]:
+            deep *= 2
+        sizes = (dense, width, mid, narrow, deep)
         log.info("lineage outgrew its buffers; repeating with sizes %s", sizes)
 
 
@@ -505,4 +575,5 @@ def _run(params, rounds, seed, seeds, full, sizes, progress):
         coins=joined.pop("coins", None), versions=joined.pop("versions", None),
         **joined)
     lin = final.lineage
-    return records, bool(np.any(lin.too_wide)), bool(np.any(lin.too_deep))
+    return records, {name: bool(np.any(getattr(lin, name)))
+                     for name in ("too_wide", "too_narrow", "too_deep")}

@@ -1,0 +1,212 @@
+"""``derelayl``: the command line.
+
+Bad input ends with one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+class UsageError(Exception):
+    """Bad input found after parsing; reported as one line, exit status 2."""
+
+
+def _protocol_options(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("protocol parameters (PROTOCOL.md defaults)")
+    g.add_argument("--participants", type=int, default=256, metavar="N",
+                   help="participants N (>= 2; default 256)")
+    g.add_argument("--slots", type=int, default=None,
+                   help="model owners plus trainers per round (default N // 2)")
+    g.add_argument("--k", type=int, default=4,
+                   help="most trainers one model owner takes (default 4)")
+    g.add_argument("--win-share", type=float, default=0.5, metavar="S",
+                   help="share s of trained models that win, in (0, 1] (default 0.5)")
+    g.add_argument("--success", type=float, default=0.9, metavar="P",
+                   help="chance p that a relay leg succeeds, in (0, 1] (default 0.9)")
+    g.add_argument("--mu", type=float, default=1.0,
+                   help="mean improvement of theta per leg (default 1)")
+    g.add_argument("--sigma", type=float, default=1.0,
+                   help="standard deviation of the improvement (default 1)")
+    g.add_argument("--reward", type=float, default=1.0, metavar="R",
+                   help="lineage reward per ancestor per winning model (default 1)")
+    g.add_argument("--budget", type=float, default=0.001, metavar="B",
+                   help="an owner's deposit budget per round (default 0.001)")
+    g.add_argument("--fee", type=float, default=0.001,
+                   help="miner fee per unit of work (default 0.001)")
+    g.add_argument("--cases", type=int, default=100,
+                   help="test cases in the testing block (default 100)")
+
+
+_OPTION_OF = {"n (participants)": "--participants", "s (win share)": "--win-share",
+              "p (success)": "--success", "reward (R)": "--reward",
+              "budget (B)": "--budget"}
+
+
+def _params(args: argparse.Namespace):
+    """Validated protocol parameters; errors name the command-line option."""
+    from derelayl_econ import ProtocolParams
+
+    try:
+        return ProtocolParams(
+            n=args.participants, slots=args.slots, k=args.k, s=args.win_share,
+            p=args.success, mu=args.mu, sigma=args.sigma, reward=args.reward,
+            budget=args.budget, fee=args.fee, cases=args.cases)
+    except (ValueError, TypeError) as err:
+        message = str(err)
+        for field, option in _OPTION_OF.items():
+            message = message.replace(field, option, 1)
+        if not message.startswith("--"):
+            message = "--" + message
+        raise UsageError(message) from None
+
+
+def _out_dir(path: str) -> Path:
+    from ._io import ensure_dir
+
+    try:
+        return ensure_dir(Path(path))
+    except ValueError as err:
+        raise UsageError(f"--out: {err}") from None
+
+
+def _progress(total: int, desc: str, enabled: bool):
+    if not enabled:
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=desc, unit="round", file=sys.stderr,
+               disable=None, leave=False)
+    state = {"done": 0}
+
+    def update(done: int) -> None:
+        bar.update(done - state["done"])
+        state["done"] = done
+
+    return update, bar.close
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from . import runs
+
+    if args.rounds < 1:
+        raise UsageError(f"--rounds must be >= 1, got {args.rounds}")
+    if args.seeds is not None and args.seeds < 1:
+        raise UsageError(f"--seeds must be >= 1, got {args.seeds}")
+    if not 0 <= args.seed < 2**63:
+        raise UsageError(f"--seed must be in [0, 2**63), got {args.seed}")
+    params = _params(args)
+    full = False if args.aggregates_only else None
+    if args.engine == "reference" and full is False:
+        raise UsageError("--aggregates-only needs --engine jax")
+    limit = runs.TRAJECTORY_LIMIT_BYTES
+    if args.engine == "reference" and runs.trajectory_bytes(
+            params, args.rounds, args.seeds) > limit:
+        raise UsageError("--engine reference keeps all trajectories, which "
+                         f"would exceed {limit >> 30} GiB; use --engine jax")
+    _out_dir(args.out)
+    work = args.rounds * (args.seeds or 1) * params.n
+    update, close = _progress(args.rounds, "simulate", work >= 5_000_000)
+    try:
+        summary = runs.simulate_to_dir(
+            params, args.rounds, Path(args.out), args.seed, seeds=args.seeds,
+            engine=args.engine, full=full, progress=update)
+    finally:
+        close()
+    if "note" in summary:
+        print(f"note: {summary['note']}")
+    ext = summary["extinction_round"]
+    supply = summary["supply"][-1] if args.seeds is None else [
+        s[-1] for s in summary["supply"]]
+    print(f"{args.engine} engine: N = {params.n}, {args.rounds} rounds, "
+          f"seed {args.seed}" + (f", {args.seeds} seeds" if args.seeds else ""))
+    if args.seeds is None:
+        print(f"owners in the last round: {summary['owners'][-1]}; "
+              f"supply: {supply:.6g}; extinction round: {ext}")
+    else:
+        alive = sum(e is None for e in ext)
+        print(f"runs surviving: {alive} of {args.seeds}; "
+              f"median final supply: {sorted(supply)[len(supply) // 2]:.6g}")
+    print(f"wrote {args.out}/trajectories.npz, summary.json, "
+          "coins.{png,pdf}, versions.{png,pdf}")
+    return 0
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    from . import runs
+
+    _out_dir(args.out)
+    update, close = _progress(5000, "reproduce", True)
+    try:
+        result = runs.reproduce(Path(args.out), progress=update)
+    finally:
+        close()
+    print("paper settings: N = 256, seed 42, 5000 rounds (JAX engine)")
+    print(f"owners (mean after round 100): {result['owners_mean_after_100']:.2f}")
+    print(f"supply after round 1000: {result['supply_after_1000']:.6g}")
+    print(f"supply after round 5000: {result['supply_after_5000']:.6g}")
+    shares = ", ".join(f"{k}: {v:.3f}" for k, v in
+                       result["steady_gap_shares"].items() if v >= 0.0005)
+    print(f"steady-state version-gap shares: {shares}")
+    print(f"wrote {args.out}/coins_per_participant.{{png,pdf,npz}}, "
+          "version_distribution.{png,pdf,csv}, reproduce.json")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="derelayl", description=(
+        "Decentralized relay learning: protocol simulation and analysis."))
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sim = sub.add_parser("simulate", help="play the protocol and write trajectories",
+                         description="Play DeRelayL rounds and write "
+                         "trajectories.npz, summary.json and figures to --out.")
+    _protocol_options(sim)
+    g = sim.add_argument_group("run")
+    g.add_argument("--engine", choices=("jax", "reference"), default="jax",
+                   help="engine (default jax)")
+    g.add_argument("--rounds", type=int, default=100, help="rounds (default 100)")
+    g.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    g.add_argument("--seeds", type=int, default=None, metavar="N",
+                   help="N independent runs with seeds seed..seed+N-1 (vmapped)")
+    g.add_argument("--aggregates-only", action="store_true",
+                   help="keep per-round aggregates and final balances only")
+    g.add_argument("--out", default="out/simulate", metavar="DIR",
+                   help="output directory (default out/simulate)")
+    sim.set_defaults(func=_cmd_simulate)
+
+    rep = sub.add_parser("reproduce", help="regenerate the paper's figures",
+                         description="Regenerate the paper's two figures (N = 256, "
+                         "seed 42) as PNG and PDF with their data.")
+    rep.add_argument("--out", default="out/reproduce", metavar="DIR",
+                     help="output directory (default out/reproduce)")
+    rep.set_defaults(func=_cmd_reproduce)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as err:
+        print(f"derelayl {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"derelayl {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""The command line: outputs, formats and one-line errors."""
+
+import json
+
+import numpy as np
+import pytest
+
+from derelayl import cli, runs
+from derelayl._io import atomic_path, write_json
+
+
+def run_cli(args, capsys):
+    try:
+        code = cli.main(args)
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--participants", "1"], "--participants must be >= 2, got 1"),
+    (["--k", "0"], "--k must be >= 1, got 0"),
+    (["--win-share", "0"], "--win-share must be a finite number in (0.0, 1.0]"),
+    (["--win-share", "1.01"], "--win-share must be"),
+    (["--success", "0"], "--success must be"),
+    (["--success", "2"], "--success must be"),
+    (["--fee", "-0.1"], "--fee must be a finite number in [0.0, inf), got -0.1"),
+    (["--reward", "-1"], "--reward must be"),
+    (["--budget", "-1"], "--budget must be"),
+    (["--cases", "-1"], "--cases must be >= 0, got -1"),
+    (["--rounds", "0"], "--rounds must be >= 1, got 0"),
+    (["--seeds", "0"], "--seeds must be >= 1, got 0"),
+    (["--slots", "256"], "--slots must be in [1, 255], got 256"),
+    (["--participants", "x"], "invalid int value: 'x'"),
+    (["--engine", "numpy"], "invalid choice: 'numpy'"),
+    (["--out", "/proc/forbidden/dir"], "--out: output directory '/proc/forbidden/dir'"),
+])
+def test_bad_input_is_one_line_and_status_2(args, needle, capsys, tmp_path):
+    if "--out" not in args:
+        args = args + ["--out", str(tmp_path / "o")]
+    code, out, err = run_cli(["simulate", *args], capsys)
+    assert code == 2
+    assert needle in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+    assert not (tmp_path / "o" / "summary.json").exists()
+
+
+def test_simulate_writes_documented_outputs(tmp_path, capsys):
+    out = tmp_path / "run"
+    code, stdout, _ = run_cli(["simulate", "--participants", "16", "--rounds", "12",
+                               "--seed", "3", "--out", str(out)], capsys)
+    assert code == 0 and "supply" in stdout
+    for name in ("trajectories.npz", "summary.json", "coins.png", "coins.pdf",
+                 "versions.png", "versions.pdf"):
+        assert (out / name).stat().st_size > 0, name
+    data = np.load(out / "trajectories.npz")
+    assert data["coins"].shape == (12, 16) and data["coins"].dtype == np.float64
+    assert data["versions"].shape == (12, 16)
+    assert np.issubdtype(data["versions"].dtype, np.integer)
+    assert data["versions"].min() >= -1
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["parameters"]["n"] == 16 and summary["parameters"]["slots"] == 8
+    for key in ("owners", "minted", "burned", "supply"):
+        assert len(summary[key]) == 12
+    assert len(summary["gap_shares"]) == 12 and len(summary["gap_shares"][0]) == 13
+    assert summary["gap_labels"][-2:] == ["older", "none"]
+    assert np.allclose(np.sum(summary["gap_shares"], axis=1), 1.0)
+    assert set(summary["final_coin_quantiles"]) >= {"0.0", "0.5", "1.0"}
+    assert "extinction_round" in summary
+    np.testing.assert_allclose(summary["supply"], data["coins"].sum(axis=1))
+
+
+def test_seeds_add_a_leading_axis_and_reference_agrees(tmp_path, capsys):
+    base = ["simulate", "--participants", "12", "--rounds", "8", "--seed", "5"]
+    code, _, _ = run_cli(base + ["--seeds", "3", "--out", str(tmp_path / "b")],
+                         capsys)
+    assert code == 0
+    batch = np.load(tmp_path / "b" / "trajectories.npz")
+    assert batch["coins"].shape == (3, 8, 12)
+    summary = json.loads((tmp_path / "b" / "summary.json").read_text())
+    assert np.shape(summary["supply"]) == (3, 8)
+    assert len(summary["extinction_round"]) == 3
+    # Run 1 of the batch is the game of seed 6, on either engine.
+    code, _, _ = run_cli(base[:-1] + ["6", "--engine", "reference", "--out",
+                                      str(tmp_path / "r")], capsys)
+    assert code == 0
+    ref = np.load(tmp_path / "r" / "trajectories.npz")
+    np.testing.assert_array_equal(ref["versions"], batch["versions"][1])
+    np.testing.assert_allclose(ref["coins"], batch["coins"][1], rtol=1e-9)
+
+
+def test_too_large_runs_keep_aggregates_and_say_so(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(runs, "TRAJECTORY_LIMIT_BYTES", 1000)
+    code, stdout, _ = run_cli(["simulate", "--participants", "40", "--rounds", "10",
+                               "--out", str(tmp_path)], capsys)
+    assert code == 0 and "note:" in stdout
+    data = np.load(tmp_path / "trajectories.npz")
+    assert "coins" not in data and data["final_coins"].shape == (40,)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["trajectories"] is False and "GiB" in summary["note"]
+
+
+def test_reproduce_writes_both_figures(tmp_path, capsys):
+    code, stdout, _ = run_cli(["reproduce", "--out", str(tmp_path)], capsys)
+    assert code == 0 and "supply after round 5000" in stdout
+    for stem in ("coins_per_participant", "version_distribution"):
+        for ext in ("png", "pdf"):
+            assert (tmp_path / f"{stem}.{ext}").stat().st_size > 1000
+    coins = np.load(tmp_path / "coins_per_participant.npz")["coins"]
+    assert coins.shape == (5000, 256)
+    table = np.loadtxt(tmp_path / "version_distribution.csv", delimiter=",",
+                       skiprows=1)
+    assert table.shape == (100, 14)
+    np.testing.assert_allclose(table[:, 1:].sum(axis=1), 1.0)
+    result = json.loads((tmp_path / "reproduce.json").read_text())
+    assert 30 < result["owners_mean_after_100"] < 50   # m* = 39.7 (THEORY.md)
+    assert result["supply_after_5000"] > result["supply_after_1000"] > 0
+
+
+def test_atomic_write_keeps_old_file_on_failure(tmp_path):
+    path = tmp_path / "a.json"
+    write_json(path, {"v": 1})
+    with pytest.raises(RuntimeError):
+        with atomic_path(path) as tmp:
+            tmp.write_text("partial")
+            raise RuntimeError("interrupted")
+    assert json.loads(path.read_text()) == {"v": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
