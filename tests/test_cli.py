@@ -128,3 +128,29 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path):
             raise RuntimeError("interrupted")
     assert json.loads(path.read_text()) == {"v": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+def test_interrupted_simulation_resumes(tmp_path):
+    from derelayl_econ import ProtocolParams
+
+    params = ProtocolParams(n=10)
+
+    def interrupt(done):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        runs.simulate_to_dir(params, 1100, tmp_path / "a", 4, progress=interrupt)
+    assert (tmp_path / "a" / "checkpoint.npz").exists()
+    assert not (tmp_path / "a" / "summary.json").exists()
+    done = []
+    runs.simulate_to_dir(params, 1100, tmp_path / "a", 4, resume=True,
+                         progress=done.append)
+    assert done == [1000, 1100]            # went on from round 500
+    assert not (tmp_path / "a" / "checkpoint.npz").exists()
+    runs.simulate_to_dir(params, 1100, tmp_path / "b", 4)
+    a, b = (np.load(tmp_path / d / "trajectories.npz") for d in "ab")
+    assert a["coins"].tobytes() == b["coins"].tobytes()
+    with pytest.raises(KeyboardInterrupt):
+        runs.simulate_to_dir(params, 1100, tmp_path / "c", 4, progress=interrupt)
+    with pytest.raises(ValueError, match="belongs to another run"):
+        runs.simulate_to_dir(params, 1100, tmp_path / "c", 5, resume=True)

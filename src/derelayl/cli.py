@@ -121,7 +121,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     try:
         summary = runs.simulate_to_dir(
             params, args.rounds, Path(args.out), args.seed, seeds=args.seeds,
-            engine=args.engine, full=full, progress=update)
+            engine=args.engine, full=full, progress=update, resume=args.resume)
     finally:
         close()
     if "note" in summary:
@@ -184,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep per-round aggregates and final balances only")
     g.add_argument("--out", default="out/simulate", metavar="DIR",
                    help="output directory (default out/simulate)")
+    g.add_argument("--resume", action="store_true",
+                   help="go on from DIR/checkpoint.npz of an interrupted run")
     sim.set_defaults(func=_cmd_simulate)
 
     rep = sub.add_parser("reproduce", help="regenerate the paper's figures",
@@ -204,7 +206,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"derelayl {args.command}: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"derelayl {args.command}: interrupted", file=sys.stderr)
+        hint = " (run again with --resume to go on)" if args.command == "simulate" \
+            else ""
+        print(f"derelayl {args.command}: interrupted{hint}", file=sys.stderr)
         return 130
 
 

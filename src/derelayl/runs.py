@@ -7,17 +7,20 @@ and PDF beside their data.
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from derelayl_econ import (GAP_LABELS, ProtocolParams, Records, run_jax,
-                           run_reference)
+
+from derelayl_econ import (GAP_LABELS, Checkpoint, ProtocolParams, Records,
+                           run_identity, run_jax, run_reference)
 
 from . import figures
-from ._io import ensure_dir, write_csv, write_json, write_npz
+from ._io import atomic_path, ensure_dir, write_csv, write_json, write_npz
 
 __all__ = ["simulate", "simulate_to_dir", "reproduce", "TRAJECTORY_LIMIT_BYTES",
            "QUANTILES"]
@@ -36,17 +39,73 @@ def trajectory_bytes(params: ProtocolParams, rounds: int, seeds: int | None) -> 
     return (seeds or 1) * rounds * params.n * 12
 
 
+CHECKPOINT = "checkpoint.npz"
+#: Checkpoints are written at most this often (and after the first chunk).
+CHECKPOINT_SECONDS = 20.0
+
+
+class _Throttled:
+    """Call ``fn`` on the first call, then at most every ``seconds``."""
+
+    def __init__(self, fn: Callable, seconds: float) -> None:
+        self.fn, self.seconds, self.last = fn, seconds, None
+
+    def __call__(self, *args) -> None:
+        now = time.monotonic()
+        if self.last is None or now - self.last >= self.seconds:
+            self.fn(*args)
+            self.last = time.monotonic()
+
+
+def save_checkpoint(path: Path, ckpt: Checkpoint) -> None:
+    """Write a checkpoint atomically (uncompressed NPZ: it is rewritten often)."""
+    meta = dict(identity=ckpt.identity, sizes=list(ckpt.sizes), done=ckpt.done)
+    arrays = {f"state_{i}": a for i, a in enumerate(ckpt.state)}
+    arrays.update({f"rec_{k}": v for k, v in ckpt.records.items()})
+    with atomic_path(Path(path)) as tmp:
+        with open(tmp, "wb") as f:
+            np.savez(f, meta=np.array(json.dumps(meta)), **arrays)
+
+
+def load_checkpoint(path: Path) -> Checkpoint:
+    with np.load(path) as data:
+        meta = json.loads(str(data["meta"]))
+        count = sum(1 for k in data.files if k.startswith("state_"))
+        return Checkpoint(
+            identity=meta["identity"], sizes=tuple(meta["sizes"]), done=meta["done"],
+            state=[data[f"state_{i}"] for i in range(count)],
+            records={k[4:]: data[k] for k in data.files if k.startswith("rec_")})
+
+
 def simulate(params: ProtocolParams, rounds: int, seed: int = 42, *,
              seeds: int | None = None, engine: str = "jax", full: bool | None = None,
-             progress: Callable[[int], None] | None = None) -> Records:
-    """Run one engine; ``full=None`` keeps trajectories when they fit."""
+             progress: Callable[[int], None] | None = None,
+             checkpoint_path: Path | None = None, resume: bool = False) -> Records:
+    """Run one engine; ``full=None`` keeps trajectories when they fit.
+
+    With the JAX engine and ``checkpoint_path``, the run is saved there after
+    every compiled chunk (and the file removed at the end); ``resume=True``
+    goes on from a checkpoint of the same run found there.
+    """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
     if full is None:
         full = trajectory_bytes(params, rounds, seeds) <= TRAJECTORY_LIMIT_BYTES
     if engine == "jax":
-        return run_jax(params, rounds, seed, seeds=seeds, full=full,
-                       progress=progress)
+        start = None
+        if resume and checkpoint_path is not None and Path(checkpoint_path).exists():
+            start = load_checkpoint(checkpoint_path)
+            if start.identity != run_identity(params, rounds, seed, seeds, full):
+                raise ValueError(f"resume: {checkpoint_path} belongs to another run "
+                                 "(other parameters, rounds or seeds)")
+            log.info("resuming from round %d of %s", start.done, checkpoint_path)
+        save = None if checkpoint_path is None else _Throttled(
+            lambda ckpt: save_checkpoint(checkpoint_path, ckpt), CHECKPOINT_SECONDS)
+        records = run_jax(params, rounds, seed, seeds=seeds, full=full,
+                          progress=progress, checkpoint=save, resume=start)
+        if checkpoint_path is not None:
+            Path(checkpoint_path).unlink(missing_ok=True)
+        return records
     if not full:
         raise ValueError("engine 'reference' always keeps trajectories; "
                          f"{trajectory_bytes(params, rounds, seeds)} bytes do not "
@@ -101,14 +160,18 @@ def summarize(params: ProtocolParams, records: Records, *, engine: str, seed: in
 def simulate_to_dir(params: ProtocolParams, rounds: int, out: Path, seed: int = 42,
                     *, seeds: int | None = None, engine: str = "jax",
                     full: bool | None = None,
-                    progress: Callable[[int], None] | None = None) -> dict:
+                    progress: Callable[[int], None] | None = None,
+                    resume: bool = False) -> dict:
     """Run and write ``trajectories.npz``, ``summary.json`` and the figures.
 
     Returns the summary. The directory is checked before the run starts.
+    A JAX run keeps ``checkpoint.npz`` in ``out`` while it runs; with
+    ``resume=True`` an interrupted run goes on from there.
     """
     out = ensure_dir(Path(out))
     records = simulate(params, rounds, seed, seeds=seeds, engine=engine, full=full,
-                       progress=progress)
+                       progress=progress, checkpoint_path=out / CHECKPOINT,
+                       resume=resume)
     summary = summarize(params, records, engine=engine, seed=seed, seeds=seeds)
 
     arrays = {name: np.asarray(getattr(records, name))

@@ -19,13 +19,15 @@ import jax
 jax.config.update("jax_enable_x64", True)
 
 from ._draws import BLOCKS, RoundDraws, round_draws  # noqa: E402
-from ._jax_engine import default_lineage_sizes, run_jax  # noqa: E402
+from ._jax_engine import (Checkpoint, default_lineage_sizes,  # noqa: E402
+                          run_identity, run_jax)
 from ._params import ProtocolParams  # noqa: E402
 from ._records import GAP_LABELS, NUM_GAP_BINS, Records, gap_bins  # noqa: E402
 from ._reference import run_reference  # noqa: E402
 
 __all__ = [
-    "BLOCKS", "GAP_LABELS", "NUM_GAP_BINS", "ProtocolParams", "Records",
-    "RoundDraws", "default_lineage_sizes", "gap_bins", "round_draws", "run_jax",
+    "BLOCKS", "Checkpoint", "GAP_LABELS", "NUM_GAP_BINS", "ProtocolParams", "Records",
+    "RoundDraws", "default_lineage_sizes", "gap_bins", "round_draws",
+    "run_identity", "run_jax",
     "run_reference",
 ]

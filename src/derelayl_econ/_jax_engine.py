@@ -33,6 +33,7 @@ so results stay exact.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from typing import Callable, NamedTuple
@@ -46,7 +47,7 @@ from ._draws import round_draws
 from ._params import ProtocolParams, check_count, check_seed
 from ._records import NUM_GAP_BINS, Records
 
-__all__ = ["run_jax"]
+__all__ = ["run_jax", "Checkpoint", "default_lineage_sizes", "run_identity"]
 
 log = logging.getLogger(__name__)
 
@@ -433,9 +434,15 @@ def _run_chunk(state, keys, dyn, rounds, *, n, slots, length, full, batched):
 
 
 def _chunk_length(rounds: int, params: ProtocolParams, batch: int, full: bool) -> int:
-    # Keep a chunk's records to about 256 MB and give progress reports.
-    per_round = batch * (params.n * 12 if full else 256)
-    return int(max(1, min(rounds, 500, (256 << 20) // max(per_round, 1))))
+    """Rounds per compiled chunk: a few seconds of work, records under 256 MB.
+
+    Depends on the shapes only, so a second run of the same shapes reuses
+    the compiled chunk.
+    """
+    work = params.n * batch
+    record_bytes = work * 12 if full else batch * 256
+    length = min(500, 20_000_000 // work, (256 << 20) // record_bytes)
+    return int(max(1, min(rounds, length)))
 
 
 LINEAGE_SIZE_NAMES = ("dense", "width", "mid", "narrow", "deep")
@@ -469,6 +476,8 @@ def run_jax(
     full: bool = True,
     lineage_sizes: tuple[int, ...] | None = None,
     progress: Callable[[int], None] | None = None,
+    checkpoint: Callable[["Checkpoint"], None] | None = None,
+    resume: "Checkpoint | None" = None,
 ) -> Records:
     """Play ``rounds`` rounds from genesis with the JAX engine.
 
@@ -498,6 +507,13 @@ def run_jax(
         speed, never exactness.
     progress : callable or None
         Called with the number of rounds done after each compiled chunk.
+    checkpoint : callable or None
+        Called with a :class:`Checkpoint` after each compiled chunk; saving
+        it (the caller's business) lets an interrupted run go on.
+    resume : Checkpoint or None
+        Go on from this checkpoint of the same run (same parameters, rounds,
+        seed, seeds and ``full``) instead of from genesis. The result is the
+        one an uninterrupted run gives.
 
     Returns
     -------
@@ -523,9 +539,19 @@ def run_jax(
         log.info("lineage widths capped at max_winners: width %d, narrow %d",
                  width, narrow)
     sizes = (dense, width, mid, narrow, deep)
+    identity = run_identity(params, rounds, seed, seeds, full)
+    if resume is not None:
+        if not isinstance(resume, Checkpoint):
+            raise TypeError(f"resume must be a Checkpoint, got {type(resume)!r}")
+        if resume.identity != identity:
+            raise ValueError("resume: the checkpoint belongs to another run "
+                             f"({resume.identity}); this run is {identity}")
+        sizes = resume.sizes
 
     while True:
-        records, flags = _run(params, rounds, seed, seeds, full, sizes, progress)
+        records, flags = _run(params, rounds, seed, seeds, full, sizes, progress,
+                              checkpoint, resume, identity)
+        resume = None
         if not any(flags.values()):
             return records
         dense, width, mid, narrow, deep = sizes
@@ -539,7 +565,47 @@ def run_jax(
         log.info("lineage outgrew its buffers; repeating with sizes %s", sizes)
 
 
-def _run(params, rounds, seed, seeds, full, sizes, progress):
+@dataclasses.dataclass(frozen=True)
+class Checkpoint:
+    """Where a JAX-engine run stands between two compiled chunks.
+
+    Attributes
+    ----------
+    identity : dict
+        What the run is: parameters, rounds, seed, seeds, ``full``.
+    sizes : tuple of int
+        The lineage buffer sizes in use.
+    done : int
+        Rounds played.
+    state : list of numpy arrays
+        The engine state, flattened.
+    records : dict of numpy arrays
+        Per-round records of the rounds played (round axis first, or second
+        for a batch of seeds).
+    """
+
+    identity: dict
+    sizes: tuple
+    done: int
+    state: list
+    records: dict
+
+
+def run_identity(params: ProtocolParams, rounds: int, seed: int,
+                 seeds: int | None, full: bool) -> dict:
+    """What a checkpoint must match to be resumed (JSON-ready)."""
+    return dict(params=params.to_dict(), rounds=int(rounds), seed=int(seed),
+                seeds=None if seeds is None else int(seeds), full=bool(full))
+
+
+def _join(chunks, batched):
+    axis = 1 if batched else 0
+    return {name: np.concatenate([c[name] for c in chunks], axis=axis)
+            for name in chunks[0]}
+
+
+def _run(params, rounds, seed, seeds, full, sizes, progress, checkpoint, resume,
+         identity):
     batched = seeds is not None
     batch = seeds if batched else 1
     dyn = _dyn(params)
@@ -552,20 +618,30 @@ def _run(params, rounds, seed, seeds, full, sizes, progress):
         keys = jax.random.key(seed)
     length = _chunk_length(rounds, params, batch, full)
 
-    chunks = []
-    done = 0
+    chunks, done = [], 0
+    if resume is not None:
+        treedef = jax.tree.structure(state)
+        state = jax.tree.unflatten(treedef, [jnp.asarray(a) for a in resume.state])
+        chunks, done = [resume.records], resume.done
     while done < rounds:
         state, record = _run_chunk(state, keys, dyn, jnp.int32(rounds),
                                    n=params.n, slots=params.slots, length=length,
                                    full=full, batched=batched)
         chunks.append(jax.device_get(record))
         done = min(done + length, rounds)
+        flags = {name: bool(np.any(getattr(state.lineage, name)))
+                 for name in ("too_wide", "too_narrow", "too_deep")}
+        if any(flags.values()):
+            return None, flags            # no use going on: repeat larger
+        if checkpoint is not None and done < rounds:
+            chunks = [_join(chunks, batched)]
+            checkpoint(Checkpoint(identity=identity, sizes=tuple(sizes), done=done,
+                                  state=jax.device_get(jax.tree.leaves(state)),
+                                  records=chunks[0]))
         if progress is not None:
             progress(done)
 
-    axis = 1 if batched else 0
-    joined = {name: np.concatenate([c[name] for c in chunks], axis=axis)
-              for name in chunks[0]}
+    joined = _join(chunks, batched)
     joined = {name: (a[:, :rounds] if batched else a[:rounds])
               for name, a in joined.items()}
     final = jax.device_get(state)
@@ -574,6 +650,4 @@ def _run(params, rounds, seed, seeds, full, sizes, progress):
         final_versions=np.asarray(final.newest),
         coins=joined.pop("coins", None), versions=joined.pop("versions", None),
         **joined)
-    lin = final.lineage
-    return records, {name: bool(np.any(getattr(lin, name)))
-                     for name in ("too_wide", "too_narrow", "too_deep")}
+    return records, flags
