@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from derelayl_econ import ProtocolParams, Records, run_jax, run_reference
 
 EXACT = ("owners", "matched", "trained", "winners", "lineage_depth",
-         "gap_counts", "versions", "final_versions")
-MONEY = ("minted", "burned", "supply", "coins", "final_coins")
+         "gap_counts", "versions", "final_versions", "coins", "final_coins")
+# Sums over participants or pairs, whose order of additions differs.
+MONEY = ("minted", "burned", "supply")
 
 
 def assert_same_game(a: Records, b: Records) -> None:
@@ -121,11 +122,18 @@ def test_hand_computed_first_rounds():
 
 
 def test_failed_legs_burn_both_deposits():
-    params = ProtocolParams(n=30, p=0.3, budget=5.0)
-    rec = run_reference(params, 40, seed=3)
+    # Coins come from fees only at first; deposits need coins, so take the
+    # first seed (of a fixed list) whose relay lives long enough to burn.
+    params = ProtocolParams(n=30, p=0.5, budget=5.0)
+    for seed in range(20):
+        rec = run_reference(params, 40, seed=seed)
+        if rec.burned.sum() > 0:
+            break
     assert rec.burned.sum() > 0
+    # Burned == deposits of pairs that failed or lost: both deposits each.
+    assert (rec.burned[rec.matched == rec.winners] == 0).all()
     assert_invariants(params, rec)
-    assert_same_game(rec, run_jax(params, 40, seed=3))
+    assert_same_game(rec, run_jax(params, 40, seed=seed))
 
 
 def test_owners_with_fewer_than_k_trainers():
@@ -188,9 +196,9 @@ def test_aggregates_only_matches_full():
     full = run_jax(params, 30, seed=2)
     agg = run_jax(params, 30, seed=2, full=False)
     assert agg.coins is None and agg.versions is None
-    for name in EXACT[:-2] + ("final_versions",):
+    for name in set(EXACT) - {"coins", "versions"}:
         np.testing.assert_array_equal(getattr(full, name), getattr(agg, name))
-    np.testing.assert_allclose(agg.final_coins, full.coins[-1], rtol=1e-12)
+    np.testing.assert_array_equal(agg.final_coins, full.coins[-1])
 
 
 def test_same_seed_same_bits():

@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
+from jax.scipy.special import ndtri
 
 __all__ = ["RoundDraws", "round_draws", "BLOCKS"]
 
@@ -52,14 +54,21 @@ def round_draws(key: jax.Array, t: jax.Array | int, n: int, slots: int) -> Round
     """Draw the random numbers of round ``t`` from the run's ``key``.
 
     ``n`` and ``slots`` fix the shapes and must be Python integers; ``t`` may
-    be traced. Call it inside ``jax.jit`` (the engines do).
+    be traced. One call of the generator gives all the round's bits (a
+    round is cheap, so the generator's per-call cost matters): 32-bit
+    priorities, and 64-bit words turned into uniforms ``(k + 0.5) / 2**53``
+    in (0, 1), normals by the inverse normal CDF of such uniforms, and
+    miner positions by remainder (a bias below ``n / 2**64``).
     """
-    k_priority, k_uniform, k_normal, k_miners = jax.random.split(
-        jax.random.fold_in(key, t), 4)
+    words = jax.random.bits(jax.random.fold_in(key, t), (n + 4 * slots + 8,),
+                            dtype=jnp.uint32)
+    pairs = words[n:].reshape(-1, 2).astype(jnp.uint64)
+    wide = (pairs[:, 0] << np.uint64(32)) | pairs[:, 1]
+    unit = ((wide >> np.uint64(11)).astype(jnp.float64) + 0.5) * 2.0**-53
     return RoundDraws(
-        priority=jax.random.bits(k_priority, (n,), dtype=jnp.uint32),
-        leg_uniform=jax.random.uniform(k_uniform, (slots,), dtype=jnp.float64),
-        leg_normal=jax.random.normal(k_normal, (slots,), dtype=jnp.float64),
-        block_miners=jax.random.randint(k_miners, (4,), 0, n - slots,
-                                        dtype=jnp.int32),
+        priority=words[:n],
+        leg_uniform=unit[:slots],
+        leg_normal=ndtri(unit[slots:2 * slots]),
+        block_miners=(wide[2 * slots:2 * slots + 4]
+                      % np.uint64(n - slots)).astype(jnp.int32),
     )

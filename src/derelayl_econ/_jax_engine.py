@@ -23,7 +23,8 @@ every model from there back to genesis is an ancestor of every winner. The
 engine keeps the owners of that *trunk* as a count per participant and pays
 ``R * winners * trunk`` at once; only the generations since the MRCA are
 walked. They sit in three ring buffers (``default_lineage_sizes``): the
-last 8 rounds with every winner, the 24 before with only the models that
+last rounds with every winner (8 of them for large runs), the rounds before
+(24) with only the models that
 still have descendants (a few percent), and older rounds, where a handful
 of lineages run side by side for hundreds of rounds, with an ancestor table
 that pays them all in one scatter instead of a loop. Should a run outgrow
@@ -104,6 +105,22 @@ def _genesis(n: int, m_max: int, sizes: tuple[int, ...]) -> _State:
     )
 
 
+def _products(dyn: _Dyn, compute: Callable[[], tuple]) -> tuple:
+    """Evaluate ``compute()`` (products) apart from what uses its results.
+
+    Fused into the same kernel, a product and a following sum become one
+    multiply-add, rounded once where Python rounds twice; money would then
+    differ from the reference engine in the last bit, and equal bids would
+    stop being equal. A conditional on a runtime value (true whenever
+    ``p > 0``, which parameters guarantee) keeps the products in a
+    computation of their own, rounded when they leave it.
+    """
+    shapes = jax.eval_shape(compute)
+    return lax.cond(dyn.p > 0, compute,
+                    lambda: jax.tree.map(lambda a: jnp.zeros(a.shape, a.dtype),
+                                         shapes))
+
+
 # Rankings ---------------------------------------------------------------------
 def _desc_key(x: jax.Array, valid: jax.Array) -> jax.Array:
     """uint64 keys whose ascending order is ``x`` descending; invalid last."""
@@ -180,48 +197,57 @@ def _round(state: _State, key: jax.Array, dyn: _Dyn, *, n: int, slots: int,
                                                                 m_max - 1)], n)
     pair_obid = jnp.where(matched, o_bid[jnp.minimum(pair_rank, m_max - 1)], 0.0)
 
-    # 4. Deposits; the deposit block's miner earns fee x pairs.
+    # 4. Deposits (coins move at the end of the round, in the reference's
+    # order; nothing reads them before).
     legs_per_owner = jnp.clip(n_matched - rank_m * dyn.k, 0, dyn.k)
-    coins = coins.at[pair_trainer].add(-pair_tbid, mode="drop")
-    coins = coins.at[state.owner_ids].add(-o_bid * legs_per_owner, mode="drop")
-    fee = dyn.fee
-    coins = coins.at[block_miner[0]].add(fee * n_matched)
 
     # 5. Training: leg j succeeds iff its uniform draw is below p.
     success = matched & (draws.leg_uniform < dyn.p)
     parent_theta = state.owner_theta[jnp.minimum(pair_rank, m_max - 1)]
-    theta = parent_theta + (dyn.mu + dyn.sigma * draws.leg_normal)
+    (spread,) = _products(dyn, lambda: (dyn.sigma * draws.leg_normal,))
+    theta = parent_theta + (dyn.mu + spread)
     models = success.sum(dtype=jnp.int32)
     x = models.astype(f64)
     gainer = jnp.where(success, pair_trainer, n)
     last_gained = state.last_gained.at[gainer].set(t + 1, mode="drop")
     newest = state.newest.at[gainer].set(t + 1, mode="drop")
 
-    # 6-7. Encryption block (the miner receives every new model) and testing.
-    coins = coins.at[block_miner[1]].add(fee * x)
+    # 6. Encryption block: the miner receives every new model.
     newest = newest.at[block_miner[1]].set(
         jnp.where(models > 0, t + 1, newest[block_miner[1]]))
-    coins = coins.at[block_miner[2]].add(fee * dyn.cases + fee * x)
 
     # 8. Settlement: the top floor(s x models) win.
-    coins = coins.at[block_miner[3]].add(fee * x + fee * x * dyn.cases)
     by_theta = _order_desc(theta, success)
     w = jnp.floor(dyn.s * x).astype(jnp.int32)
     won = rank_m < w
     win_pair = by_theta[jnp.minimum(rank_m, slots - 1)]
     win_trainer = jnp.where(won, pair_trainer[win_pair], n)
     win_owner = jnp.where(won, pair_owner[win_pair], n)
-    coins = coins.at[win_trainer].add(pair_tbid[win_pair], mode="drop")
-    coins = coins.at[win_owner].add(pair_obid[win_pair], mode="drop")
+    wins_per_owner = jax.ops.segment_sum(won.astype(f64), jnp.where(
+        won, pair_rank[win_pair], m_max), num_segments=m_max)
+    counts, lineage = _lineage_counts(
+        state.lineage, jnp.where(won, pair_rank[win_pair], m_max), win_owner, t, w)
+
+    # Coins move: deposits, the four blocks' fees, refunds, lineage rewards.
+    fee = dyn.fee
+    owner_paid, fees, owner_refund, lineage_paid = _products(dyn, lambda: (
+        o_bid * legs_per_owner,
+        fee * jnp.stack([n_matched.astype(f64), x, dyn.cases + x,
+                         x * (1 + dyn.cases)]),
+        o_bid * wins_per_owner,
+        dyn.reward * counts))
+    # One step at a time: XLA may otherwise reorder additions across steps.
+    steps = [(pair_trainer, -pair_tbid), (state.owner_ids, -owner_paid)]
+    steps += [(block_miner[block], fees[block]) for block in range(4)]
+    steps += [(win_trainer, pair_tbid[win_pair]), (state.owner_ids, owner_refund)]
+    for who, amount in steps:
+        coins = lax.optimization_barrier(coins).at[who].add(amount, mode="drop")
+    coins = lax.optimization_barrier(coins) + lineage_paid
+
     deposits = jnp.sum(pair_tbid + pair_obid)
     refunded = jnp.sum(jnp.where(won, pair_tbid[win_pair] + pair_obid[win_pair],
                                  0.0))
     burned = deposits - refunded
-
-    # Lineage: every ancestor of every winner pays R to its owner.
-    coins, lineage = _pay_lineage(
-        coins, state.lineage, jnp.where(won, pair_rank[win_pair], m_max),
-        win_owner, t, w, dyn.reward)
 
     minted = (fee * (n_matched + 3 * x + dyn.cases + dyn.cases * x)
               + dyn.reward * w * (t + 2).astype(f64))
@@ -304,20 +330,24 @@ def _retire(live, parent, lender, next_parent, size, n):
     return kept_parent, kept_lender, moved[next_parent], count > size
 
 
-def _pay_lineage(coins, lin: _Lineage, parent, lender, t, w, reward):
-    """Record round ``t``'s winners and pay R per ancestor per winner.
+def _lineage_counts(lin: _Lineage, parent, lender, t, w):
+    """Record round ``t``'s winners; count the lineage rewards they pay.
+
+    Returns, per participant, the number of (winner, ancestor) pairs whose
+    ancestor it owns: each pays it R. The counts are integers, exact in
+    float64.
 
     ``parent`` and ``lender`` give each winner's parent slot (its owner's
     rank) and owner. The walk goes from round ``t`` back to the trunk's tip
     (round ``anchor``), carrying per model the number of this round's
-    winners that descend from it, and pays the owners; the trunk is paid at
-    once; the trunk's tip then moves to the winners' most recent common
+    winners that descend from it, and counts them for the owners; the trunk
+    is counted at once; the trunk's tip then moves to the winners' most recent common
     ancestor, and the oldest round of each buffer moves to the next.
     """
     dense, m_max = lin.dparent.shape
     mid, width = lin.mparent.shape
     deep, narrow = lin.sparent.shape
-    n = coins.shape[0]
+    n = lin.trunk.shape[0]
     wf = w.astype(jnp.float64)
     anchor = lin.anchor
     dparent = lin.dparent.at[t % dense].set(parent)
@@ -326,15 +356,15 @@ def _pay_lineage(coins, lin: _Lineage, parent, lender, t, w, reward):
     oldest_mid = oldest_dense - mid
     newest_deep = oldest_mid - 1
 
-    def visit(r, descendants, owners, parents, coins, trunk_add, mrca):
-        coins = coins.at[owners].add(reward * descendants, mode="drop")
+    def visit(r, descendants, owners, parents, counts, trunk_add, mrca):
+        counts = counts.at[owners].add(descendants, mode="drop")
         common = descendants == wf
         trunk_add = trunk_add.at[jnp.where(common, owners, n)].add(
             1.0, mode="drop")
         mrca = jnp.where((mrca == anchor) & common.any(), r, mrca)
         up = jax.ops.segment_sum(descendants, parents,
                                  num_segments=descendants.shape[0])
-        return up, coins, trunk_add, mrca
+        return up, counts, trunk_add, mrca
 
     def walk(lenders, parents, oldest, carry):
         """Visit rounds down to ``oldest``; note which models of it live."""
@@ -342,24 +372,24 @@ def _pay_lineage(coins, lin: _Lineage, parent, lender, t, w, reward):
             return (c[0] > anchor) & (c[0] >= oldest) & (w > 0)
 
         def body(c):
-            r, descendants, coins, trunk_add, mrca, live = c
+            r, descendants, counts, trunk_add, mrca, live = c
             live = jnp.where(r == oldest, descendants > 0, live)
-            up, coins, trunk_add, mrca = visit(
+            up, counts, trunk_add, mrca = visit(
                 r, descendants, lenders[r % lenders.shape[0]],
-                parents[r % parents.shape[0]], coins, trunk_add, mrca)
-            return r - 1, up, coins, trunk_add, mrca, live
+                parents[r % parents.shape[0]], counts, trunk_add, mrca)
+            return r - 1, up, counts, trunk_add, mrca, live
 
         return lax.while_loop(cond, body, carry)
 
     start = (jnp.arange(m_max) < w).astype(jnp.float64)
-    r, descendants, coins, trunk_add, mrca, live_dense = walk(
+    r, descendants, counts, trunk_add, mrca, live_dense = walk(
         dlender, dparent, oldest_dense,
-        (t, start, coins, jnp.zeros_like(lin.trunk), anchor,
+        (t, start, jnp.zeros_like(lin.trunk), jnp.zeros_like(lin.trunk), anchor,
          jnp.zeros(m_max, bool)))
     # Each buffer's oldest round already points its parents at the next's slots.
-    r, descendants, coins, trunk_add, mrca, live_mid = walk(
+    r, descendants, counts, trunk_add, mrca, live_mid = walk(
         lin.mlender, lin.mparent, oldest_mid,
-        (r, descendants[:width], coins, trunk_add, mrca, jnp.zeros(width, bool)))
+        (r, descendants[:width], counts, trunk_add, mrca, jnp.zeros(width, bool)))
 
     # The deep rounds at once: descendants of each deep model, by ancestry.
     rows = jnp.arange(deep, dtype=jnp.int32)
@@ -368,13 +398,13 @@ def _pay_lineage(coins, lin: _Lineage, parent, lender, t, w, reward):
     deep_desc = jnp.zeros((deep, narrow)).at[rows[:, None], lin.ancestor].add(
         jnp.broadcast_to(descendants[:narrow], (deep, narrow)), mode="drop")
     deep_desc = jnp.where(valid, deep_desc, 0.0)
-    coins = coins.at[lin.slender].add(reward * deep_desc, mode="drop")
+    counts = counts.at[lin.slender].add(deep_desc, mode="drop")
     common = valid & (deep_desc == wf)
     trunk_add = trunk_add.at[jnp.where(common, lin.slender, n)].add(
         1.0, mode="drop")
     deep_mrca = jnp.max(jnp.where(common.any(axis=1), round_of, anchor))
     mrca = jnp.where(mrca == anchor, deep_mrca, mrca)
-    coins = coins + reward * wf * lin.trunk
+    counts = counts + wf * lin.trunk
 
     # Retire the oldest mid round to the deep buffer, then the oldest dense
     # round to the mid buffer (it takes the row the mid round left).
@@ -399,7 +429,7 @@ def _pay_lineage(coins, lin: _Lineage, parent, lender, t, w, reward):
     dparent = dparent.at[d_next].set(d_parent_next)
 
     alive = w > 0
-    return coins, _Lineage(
+    return counts, _Lineage(
         dparent=dparent, dlender=dlender, mparent=mparent, mlender=mlender,
         sparent=sparent, slender=slender, ancestor=ancestor,
         anchor=jnp.where(alive, mrca, anchor),
@@ -458,13 +488,19 @@ def default_lineage_sizes(params: ProtocolParams, rounds: int) -> tuple[int, ...
     handful; the most recent common ancestor lies 19 rounds back on average
     (72 at most over 5000 rounds), and further back in larger populations
     (up to about 230 rounds at n = 10**4 and 550 at n = 10**5 over 1000
-    rounds). It can never lie more than ``rounds`` back.
+    rounds). It can never lie more than ``rounds`` back. For small rounds
+    (``max_winners <= 512``) all buffers are shorter: there a step of the
+    walk costs about as much as the deep table's scatters.
     """
     m_max = params.max_winners
-    width = min(m_max, max(32, m_max // 16))
+    if m_max <= 512:
+        # Timed on the paper's run: 0.7 s with (8, 32, 24, 32, 256).
+        width = min(m_max, 32)
+        deep = 128 if params.n <= 512 else 256
+        return 4, width, 8, min(width, 16), max(1, min(rounds, deep))
+    width = max(32, m_max // 16)
     deep = 256 if params.n <= 4096 else 1024
-    narrow = min(width, max(64, m_max // 256))
-    return 8, width, 24, narrow, max(1, min(rounds, deep))
+    return 8, width, 24, min(width, max(64, m_max // 256)), max(1, min(rounds, deep))
 
 
 def run_jax(

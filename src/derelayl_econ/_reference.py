@@ -17,7 +17,13 @@ Where PROTOCOL.md is silent this engine decides, and the JAX engine follows:
 - relay leg ``j`` (the ``j``-th matched trainer in rank order) uses the
   ``j``-th leg draws; a block's miner is the miner at the drawn position in
   the list of miners ordered by participant index;
-- a "deposit" in the deposit block's fee is one matched pair.
+- a "deposit" in the deposit block's fee is one matched pair;
+- coins move in a fixed order within a round, and sums of equal amounts are
+  one product (an owner's deposits ``bid x legs``, its refunds ``bid x
+  wins``, its lineage reward ``R x count``, the testing fee ``fee x (cases +
+  models)``, the settlement fee ``fee x models x (1 + cases)``), so that
+  both engines compute every balance with the same floating-point
+  operations and agree bit for bit, ties in bids included.
 """
 
 from __future__ import annotations
@@ -184,8 +190,8 @@ def encryption_block(state: State, params: ProtocolParams, models: list[Model],
 
 def testing_block(state: State, params: ProtocolParams, models: list[Model],
                   miner: int, ledger: Ledger) -> None:
-    """Run the test cases on the encrypted models."""
-    ledger.pay(state, miner, params.fee * params.cases + params.fee * len(models))
+    """Run the test cases on the encrypted models: fee x (cases + models)."""
+    ledger.pay(state, miner, params.fee * (params.cases + len(models)))
 
 
 # Step 8 ---------------------------------------------------------------------
@@ -193,21 +199,33 @@ def settle(state: State, params: ProtocolParams, pairs: list[Pair],
            models: list[Model], miner: int, ledger: Ledger) -> list[Model]:
     """Rank, pick the winners, refund them and pay every lineage its reward."""
     n_models = len(models)
-    ledger.pay(state, miner, params.fee * n_models
-               + params.fee * n_models * params.cases)
+    ledger.pay(state, miner, params.fee * (n_models * (1 + params.cases)))
     ranked = sorted(models, key=lambda m: -m.theta)
     winners = ranked[: math.floor(params.s * n_models)]
     winner_set = set(map(id, winners))
     pair_of = {id(pair.model): pair for pair in pairs if pair.model is not None}
+
+    # Refunds: the winner's trainer its deposit, the owner one per winner.
+    owner_wins: dict[int, list[float]] = {}
     for model in winners:
         pair = pair_of[id(model)]
         state.coins[pair.trainer] += pair.trainer_bid
-        state.coins[pair.owner] += pair.owner_bid
-        ledger.pay(state, model.owner, params.reward)
-        ancestor = model.parent
+        owner_wins.setdefault(pair.owner, []).append(pair.owner_bid)
+    for owner, bids in owner_wins.items():
+        state.coins[owner] += bids[0] * len(bids)
+
+    # Lineage: for each winner, R to its owner and R to the owner of every
+    # earlier model on its parent chain. Counted first, paid once per
+    # participant, so that the sum does not depend on an order of additions.
+    lineage_count: dict[int, int] = {}
+    for model in winners:
+        ancestor = model
         while ancestor is not None:
-            ledger.pay(state, ancestor.owner, params.reward)
+            lineage_count[ancestor.owner] = lineage_count.get(ancestor.owner, 0) + 1
             ancestor = ancestor.parent
+    for owner, count in sorted(lineage_count.items()):
+        ledger.pay(state, owner, params.reward * count)
+
     for pair in pairs:
         if pair.model is None or id(pair.model) not in winner_set:
             ledger.burned += pair.trainer_bid + pair.owner_bid
