@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from derelayl import cli, runs
-from derelayl._io import atomic_path, write_json
+from derelayl.io import atomic_path, write_json
 
 
 def run_cli(args, capsys):

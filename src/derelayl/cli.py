@@ -73,7 +73,7 @@ def _params(args: argparse.Namespace):
 
 
 def _out_dir(path: str) -> Path:
-    from ._io import ensure_dir
+    from .io import ensure_dir
 
     try:
         return ensure_dir(Path(path))

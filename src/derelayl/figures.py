@@ -14,7 +14,7 @@ from matplotlib.collections import LineCollection  # noqa: E402
 
 from derelayl_econ import GAP_LABELS  # noqa: E402
 
-from ._io import atomic_path  # noqa: E402
+from .io import atomic_path  # noqa: E402
 
 __all__ = ["coins_figure", "versions_figure", "save"]
 

@@ -20,7 +20,7 @@ from derelayl_econ import (GAP_LABELS, Checkpoint, ProtocolParams, Records,
                            run_identity, run_jax, run_reference)
 
 from . import figures
-from ._io import atomic_path, ensure_dir, write_csv, write_json, write_npz
+from .io import atomic_path, ensure_dir, write_csv, write_json, write_npz
 
 __all__ = ["simulate", "simulate_to_dir", "reproduce", "TRAJECTORY_LIMIT_BYTES",
            "QUANTILES"]

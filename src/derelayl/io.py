@@ -1,4 +1,7 @@
-"""Atomic file output: a file is either complete or absent, never partial."""
+"""Atomic file output: a file is either complete or absent, never partial.
+
+Public, so that `sims/` scripts write their tables the way the command does.
+"""
 
 from __future__ import annotations
 
