@@ -19,15 +19,31 @@ import jax
 jax.config.update("jax_enable_x64", True)
 
 from ._draws import BLOCKS, RoundDraws, round_draws  # noqa: E402
+from ._games import (HONESTY_SYMBOLS, Equilibrium, GameSolution,  # noqa: E402
+                     HonestyParams, condition_holds, honesty_margins,
+                     is_mutual_best_response, solve_bimatrix,
+                     trainer_owner_condition, trainer_owner_game,
+                     trainer_tester_condition, trainer_tester_game)
 from ._jax_engine import (Checkpoint, default_lineage_sizes,  # noqa: E402
                           run_identity, run_jax)
 from ._params import ProtocolParams  # noqa: E402
 from ._records import GAP_LABELS, NUM_GAP_BINS, Records, gap_bins  # noqa: E402
 from ._reference import run_reference  # noqa: E402
+from ._utilities import (RoleEstimates, estimate_role_values,  # noqa: E402
+                         expected_miner_fee, miner_utility, owner_utility,
+                         trainer_utility)
 
 __all__ = [
+    # protocol and engines
     "BLOCKS", "Checkpoint", "GAP_LABELS", "NUM_GAP_BINS", "ProtocolParams", "Records",
     "RoundDraws", "default_lineage_sizes", "gap_bins", "round_draws",
-    "run_identity", "run_jax",
-    "run_reference",
+    "run_identity", "run_jax", "run_reference",
+    # role utilities (THEORY.md section 5)
+    "RoleEstimates", "estimate_role_values", "expected_miner_fee", "miner_utility",
+    "owner_utility", "trainer_utility",
+    # honesty games (section 6)
+    "HONESTY_SYMBOLS", "Equilibrium", "GameSolution", "HonestyParams",
+    "condition_holds", "honesty_margins", "is_mutual_best_response",
+    "solve_bimatrix", "trainer_owner_condition", "trainer_owner_game",
+    "trainer_tester_condition", "trainer_tester_game",
 ]

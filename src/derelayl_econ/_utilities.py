@@ -133,8 +133,8 @@ def _interval(per_seed: np.ndarray, level: float) -> tuple:
     mean = float(per_seed.mean()) if per_seed.size else float("nan")
     if per_seed.size < 2:
         return mean, mean, mean
-    half = stats.t.ppf(0.5 + level / 2, per_seed.size - 1) * per_seed.std(
-        ddof=1) / np.sqrt(per_seed.size)
+    half = float(stats.t.ppf(0.5 + level / 2, per_seed.size - 1) * per_seed.std(
+        ddof=1) / np.sqrt(per_seed.size))
     return mean, mean - half, mean + half
 
 
