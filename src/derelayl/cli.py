@@ -164,6 +164,80 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_report(report: dict, tables: list, as_json: bool) -> None:
+    import json
+
+    from .equilibria import markdown_table
+
+    if as_json:
+        print(json.dumps(report, indent=1, allow_nan=False))
+        return
+    print("\n".join(markdown_table(t) for t in tables), end="")
+
+
+def _option(field: str) -> str:
+    """The command-line option of a field: ``pi_HH`` -> ``--pi-hh``."""
+    return "--" + field.replace("_", "-").lower()
+
+
+def _dataclass_options(parser: argparse.ArgumentParser, cls, title: str) -> None:
+    """One ``--field-name`` option per field of the dataclass ``cls``."""
+    import dataclasses
+
+    g = parser.add_argument_group(title)
+    for f in dataclasses.fields(cls):
+        g.add_argument(_option(f.name), dest=f.name, type=float,
+                       default=f.default, metavar="X",
+                       help=f"default {f.default:g}")
+
+
+def _from_options(cls, args: argparse.Namespace):
+    """Build ``cls`` from its options; a bad value names the option."""
+    import dataclasses
+
+    values = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls)}
+    try:
+        return cls(**values)
+    except (ValueError, TypeError) as err:
+        message = str(err)
+        for name in sorted(values, key=len, reverse=True):
+            if message.startswith(name + " "):
+                message = _option(name) + message[len(name):]
+                break
+        raise UsageError(message) from None
+
+
+def _cmd_honesty(args: argparse.Namespace) -> int:
+    from derelayl_econ import HonestyParams
+
+    from .equilibria import honesty_report, honesty_tables
+
+    report = honesty_report(_from_options(HonestyParams, args))
+    _print_report(report, honesty_tables(report), args.json)
+    return 0
+
+
+def _equilibrium_parsers(sub) -> None:
+    from derelayl_econ import HonestyParams
+
+    eq = sub.add_parser("equilibrium", help="solve the games of THEORY.md section 6",
+                        description="Solve one game of THEORY.md section 6 and print "
+                        "a table (or JSON with --json).")
+    games = eq.add_subparsers(dest="game", required=True, parser_class=_Parser)
+
+    def game(name: str, help_: str, func) -> argparse.ArgumentParser:
+        p = games.add_parser(name, help=help_, description=help_)
+        p.add_argument("--json", action="store_true",
+                       help="print JSON instead of tables")
+        p.set_defaults(func=func)
+        return p
+
+    honesty = game("honesty", "honesty games: trainer vs owner and trainer vs "
+                   "tester, all equilibria by three nashpy methods, and the "
+                   "closed-form condition for (honest, honest)", _cmd_honesty)
+    _dataclass_options(honesty, HonestyParams, "game parameters (HonestyParams)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="derelayl", description=(
         "Decentralized relay learning: protocol simulation and analysis."))
@@ -194,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", default="out/reproduce", metavar="DIR",
                      help="output directory (default out/reproduce)")
     rep.set_defaults(func=_cmd_reproduce)
+    _equilibrium_parsers(sub)
     return parser
 
 
@@ -203,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except UsageError as err:
-        print(f"derelayl {args.command}: error: {err}", file=sys.stderr)
+        where = " ".join(filter(None, (args.command, getattr(args, "game", None))))
+        print(f"derelayl {where}: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         hint = " (run again with --resume to go on)" if args.command == "simulate" \

@@ -1,0 +1,129 @@
+"""Equilibrium reports: what ``derelayl equilibrium`` prints, as plain data.
+
+Each ``*_report`` function solves one game of THEORY.md section 6 through
+:mod:`derelayl_econ` and returns a JSON-ready dictionary; ``*_tables``
+turn a report into tables (header, rows) that the command prints and the
+``sims/`` scripts write as Markdown and CSV. Nothing here writes a file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from derelayl_econ import (GameSolution, HonestyParams, condition_holds,
+                           honesty_margins, trainer_owner_condition,
+                           trainer_owner_game, trainer_tester_condition,
+                           trainer_tester_game)
+
+__all__ = ["Table", "markdown_table", "honesty_report", "honesty_tables"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Table:
+    """A titled table: ``header`` names the columns of every row."""
+
+    title: str
+    header: list[str]
+    rows: list[list]
+
+
+def _cell(value) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def markdown_table(table: Table) -> str:
+    """The table as aligned Markdown (readable as plain text too)."""
+    cells = [[_cell(v) for v in row] for row in table.rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h)
+              for i, h in enumerate(table.header)]
+    line = lambda row: "| " + " | ".join(  # noqa: E731
+        c.ljust(w) for c, w in zip(row, widths)) + " |"
+    out = [f"{table.title}", "", line(table.header),
+           "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [line(r) for r in cells]
+    return "\n".join(out) + "\n"
+
+
+# Honesty games -------------------------------------------------------------------
+HONESTY_GAMES = {
+    "trainer_owner": (trainer_owner_game, trainer_owner_condition,
+                      ("trainer_bond", "owner")),
+    "trainer_tester": (trainer_tester_game, trainer_tester_condition,
+                       ("trainer_bond", "tester")),
+}
+
+
+def _mix(labels, probs) -> dict[str, float]:
+    return {label: float(x) for label, x in zip(labels, probs)}
+
+
+def _game_dict(sol: GameSolution) -> dict:
+    return {
+        "rows": list(sol.row_labels), "cols": list(sol.col_labels),
+        "row_payoffs": sol.A.tolist(), "col_payoffs": sol.B.tolist(),
+        "equilibria": [dict(row=_mix(sol.row_labels, e.row),
+                            col=_mix(sol.col_labels, e.col),
+                            row_support=list(e.row_support),
+                            col_support=list(e.col_support),
+                            row_payoff=e.row_payoff, col_payoff=e.col_payoff)
+                       for e in sol.equilibria],
+        "found_by": {name: len(eqs) for name, eqs in sol.by_method.items()},
+        "degenerate": sol.degenerate, "methods_agree": sol.agree,
+        "failed": dict(sol.failed),
+    }
+
+
+def honesty_report(h: HonestyParams | None = None) -> dict:
+    """Both honesty games at ``h``: payoffs, all equilibria, closed forms.
+
+    For each game: the payoff matrices, every equilibrium with its
+    supports and payoffs, how many each method found, whether the game is
+    degenerate and the methods agree, and the sympy condition for
+    (honest, honest) with its verdict and the margins behind it.
+    """
+    h = HonestyParams() if h is None else h
+    if not isinstance(h, HonestyParams):
+        raise TypeError(f"h must be a HonestyParams, got {type(h)!r}")
+    margins = honesty_margins(h)
+    games = {}
+    for name, (solve, condition, margin_names) in HONESTY_GAMES.items():
+        sol = solve(h)
+        expr = condition()
+        games[name] = _game_dict(sol) | {
+            "honest_honest_is_equilibrium": sol.has_pure("honest", "honest"),
+            "closed_form": {"condition": str(expr),
+                            "holds": condition_holds(expr, h),
+                            "margins": {m: margins[m] for m in margin_names}},
+        }
+    return {"parameters": dataclasses.asdict(h), "games": games}
+
+
+def honesty_tables(report: dict) -> list[Table]:
+    """One table of equilibria per game, one of closed-form verdicts."""
+    tables = []
+    verdicts = Table("Closed form: (honest, honest) is an equilibrium iff",
+                     ["game", "condition", "margins", "sympy", "nashpy"], [])
+    for name, game in report["games"].items():
+        rows = []
+        for e in game["equilibria"]:
+            row = ", ".join(f"{k} {v:.3g}" for k, v in e["row"].items() if v > 0)
+            col = ", ".join(f"{k} {v:.3g}" for k, v in e["col"].items() if v > 0)
+            rows.append([row, col, e["row_payoff"], e["col_payoff"]])
+        flags = (f"degenerate: {_cell(game['degenerate'])}, methods agree: "
+                 f"{_cell(game['methods_agree'])}")
+        who = name.replace("_", " vs ")
+        tables.append(Table(f"{who} game: equilibria ({flags})",
+                            ["trainer", who.split(" vs ")[1], "trainer payoff",
+                             f"{who.split(' vs ')[1]} payoff"], rows))
+        cf = game["closed_form"]
+        verdicts.rows.append([
+            name, cf["condition"],
+            ", ".join(f"{k} {v:.4g}" for k, v in cf["margins"].items()),
+            cf["holds"], game["honest_honest_is_equilibrium"]])
+    return tables + [verdicts]

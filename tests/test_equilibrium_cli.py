@@ -1,0 +1,49 @@
+"""``derelayl equilibrium``: tables, JSON and one-line errors."""
+
+import json
+
+import pytest
+
+from derelayl import cli
+
+
+def run_cli(args, capsys):
+    try:
+        code = cli.main(args)
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_honesty_table_and_json(capsys):
+    code, out, _ = run_cli(["equilibrium", "honesty"], capsys)
+    assert code == 0
+    assert "trainer vs owner game" in out and "trainer vs tester game" in out
+    code, out, _ = run_cli(["equilibrium", "honesty", "--json"], capsys)
+    report = json.loads(out)
+    game = report["games"]["trainer_owner"]
+    assert game["honest_honest_is_equilibrium"] and game["closed_form"]["holds"]
+    assert [e["row_support"] for e in game["equilibria"]] == [["honest"]]
+
+
+def test_honesty_options_reach_the_game(capsys):
+    # A cheap lazy leg and no bond: the trainer shirks.
+    code, out, _ = run_cli(["equilibrium", "honesty", "--json", "--kappa", "5",
+                            "--continuation", "0", "--deposit-trainer", "0"],
+                           capsys)
+    game = json.loads(out)["games"]["trainer_owner"]
+    assert code == 0 and not game["honest_honest_is_equilibrium"]
+    assert game["closed_form"]["margins"]["trainer_bond"] < 0
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["honesty", "--kappa", "-1"], "--kappa must be >= 0, got -1.0"),
+    (["honesty", "--pi-hh", "3"], "--pi-hh must be a probability in [0, 1], got 3.0"),
+    (["honesty", "--p", "x"], "invalid float value: 'x'"),
+    (["nonsense"], "invalid choice: 'nonsense'"),
+])
+def test_bad_input_is_one_line_and_status_2(args, needle, capsys):
+    code, out, err = run_cli(["equilibrium", *args], capsys)
+    assert code == 2 and needle in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
