@@ -47,3 +47,28 @@ def test_bad_input_is_one_line_and_status_2(args, needle, capsys):
     code, out, err = run_cli(["equilibrium", *args], capsys)
     assert code == 2 and needle in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_bidding_answers_whether_the_rule_is_a_best_response(capsys):
+    code, out, _ = run_cli(["equilibrium", "bidding", "--json"], capsys)
+    assert code == 0
+    report = json.loads(out)
+    names = [sc["name"] for sc in report["scenarios"]]
+    assert names == ["steady", "scarce"]
+    for sc in report["scenarios"]:
+        # A trainer is flagged best-responding exactly when its regret is 0.
+        for regret, best in zip(sc["regrets"], sc["rule_is_best_response"]):
+            assert best == (regret <= 1e-9)
+        assert sc["rule_is_equilibrium"] == all(sc["rule_is_best_response"])
+    code, out, _ = run_cli(["equilibrium", "bidding"], capsys)
+    assert "Bid rule min(coins, t - v + 1) against equilibrium bidding" in out
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--k", "0"], "--k must be >= 1, got 0"),
+    (["--success", "1.5"], "--success must be a finite number in [0.0, 1.0]"),
+    (["--levels", "1"], "--levels must be >= 2, got 1"),
+])
+def test_bidding_bad_input(args, needle, capsys):
+    code, out, err = run_cli(["equilibrium", "bidding", *args], capsys)
+    assert code == 2 and needle in err and len(err.strip().splitlines()) == 1

@@ -34,3 +34,22 @@ def test_lineage_depth_writes_table_and_figure(tmp_path, capsys):
     for ext in ("png", "pdf"):
         assert (tmp_path / f"lineage_depth.{ext}").stat().st_size > 0
     assert "N =     48" in capsys.readouterr().out
+
+
+def test_equilibrium_tables_write_markdown_and_csv(tmp_path, capsys):
+    import csv
+
+    run_script("equilibrium_tables.py", ["--out", str(tmp_path)])
+    for stem in ("honesty", "honesty_grid", "bidding"):
+        assert (tmp_path / f"{stem}.md").read_text().count("|---") >= 1
+        with open(tmp_path / f"{stem}.csv") as f:
+            rows = list(csv.DictReader(f))
+        assert rows, stem
+    with open(tmp_path / "honesty_grid.csv") as f:
+        grid = list(csv.DictReader(f))
+    # nashpy and sympy agree in every cell of the grid, and the margin's sign
+    # is the verdict.
+    for row in grid:
+        assert row["honest_honest_nashpy"] == row["honest_honest_sympy"]
+        assert (float(row["trainer_bond_margin"]) >= 0) == (
+            row["honest_honest_nashpy"] == "True")

@@ -199,12 +199,8 @@ def _from_options(cls, args: argparse.Namespace):
     try:
         return cls(**values)
     except (ValueError, TypeError) as err:
-        message = str(err)
-        for name in sorted(values, key=len, reverse=True):
-            if message.startswith(name + " "):
-                message = _option(name) + message[len(name):]
-                break
-        raise UsageError(message) from None
+        raise UsageError(_name_options(str(err), {
+            name: _option(name) for name in values})) from None
 
 
 def _cmd_honesty(args: argparse.Namespace) -> int:
@@ -215,6 +211,28 @@ def _cmd_honesty(args: argparse.Namespace) -> int:
     report = honesty_report(_from_options(HonestyParams, args))
     _print_report(report, honesty_tables(report), args.json)
     return 0
+
+
+def _cmd_bidding(args: argparse.Namespace) -> int:
+    from .equilibria import bidding_report, bidding_tables
+
+    try:
+        report = bidding_report(k=args.k, p=args.success, s=args.win_share,
+                                continuation=args.continuation, levels=args.levels)
+    except (ValueError, TypeError) as err:
+        raise UsageError(_name_options(str(err), {
+            "k": "--k", "p": "--success", "s": "--win-share",
+            "continuation": "--continuation", "levels": "--levels"})) from None
+    _print_report(report, bidding_tables(report), args.json)
+    return 0
+
+
+def _name_options(message: str, options: dict[str, str]) -> str:
+    """Put the option's name where a message starts with a parameter's."""
+    for name in sorted(options, key=len, reverse=True):
+        if message.startswith(name + " "):
+            return options[name] + message[len(name):]
+    return message
 
 
 def _equilibrium_parsers(sub) -> None:
@@ -236,6 +254,22 @@ def _equilibrium_parsers(sub) -> None:
                    "tester, all equilibria by three nashpy methods, and the "
                    "closed-form condition for (honest, honest)", _cmd_honesty)
     _dataclass_options(honesty, HonestyParams, "game parameters (HonestyParams)")
+
+    bidding = game("bidding", "bidding game: is the protocol's bid rule min(coins, "
+                   "t - v + 1) a best response? Two scenarios (all trainers "
+                   "matched; slots scarce), equilibrium bidding by best-response "
+                   "dynamics or fictitious play", _cmd_bidding)
+    bidding.add_argument("--k", type=int, default=4,
+                         help="most trainers one owner takes (default 4)")
+    bidding.add_argument("--success", type=float, default=0.9, metavar="P",
+                         help="chance p that a leg succeeds (default 0.9)")
+    bidding.add_argument("--win-share", type=float, default=0.5, metavar="S",
+                         help="share s of models that win; owner j of m wins "
+                         "with chance 2 s (m - j) / (m + 1) (default 0.5)")
+    bidding.add_argument("--continuation", type=float, default=19.0, metavar="W",
+                         help="value of becoming an owner (default 19)")
+    bidding.add_argument("--levels", type=int, default=11,
+                         help="bid grid points besides the rule's bids (default 11)")
 
 
 def build_parser() -> argparse.ArgumentParser:

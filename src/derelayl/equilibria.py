@@ -12,12 +12,14 @@ import dataclasses
 
 import numpy as np
 
-from derelayl_econ import (GameSolution, HonestyParams, condition_holds,
+from derelayl_econ import (GameSolution, HonestyParams, bid_rule_report,
+                           condition_holds,
                            honesty_margins, trainer_owner_condition,
                            trainer_owner_game, trainer_tester_condition,
                            trainer_tester_game)
 
-__all__ = ["Table", "markdown_table", "honesty_report", "honesty_tables"]
+__all__ = ["Table", "markdown_table", "honesty_report", "honesty_tables",
+           "bidding_report", "bidding_tables"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -127,3 +129,41 @@ def honesty_tables(report: dict) -> list[Table]:
             ", ".join(f"{k} {v:.4g}" for k, v in cf["margins"].items()),
             cf["holds"], game["honest_honest_is_equilibrium"]])
     return tables + [verdicts]
+
+
+# Bidding game --------------------------------------------------------------------
+def bidding_report(*, k: int = 4, p: float = 0.9, continuation: float = 19.0,
+                   s: float = 0.5, levels: int = 11) -> dict:
+    """Is PROTOCOL.md's bid rule a best response? (:func:`bid_rule_report`)"""
+    return bid_rule_report(k=k, p=p, continuation=continuation, s=s,
+                           levels=levels).to_dict()
+
+
+def bidding_tables(report: dict) -> list[Table]:
+    """Per scenario, the rule against best responses and equilibrium, per
+    trainer; then one summary row per scenario."""
+    tables = []
+    summary = Table("Bid rule min(coins, t - v + 1) against equilibrium bidding",
+                    ["scenario", "owners", "trainers", "rule is BR for",
+                     "rule is equilibrium", "equilibrium by", "max regret",
+                     "mean bid rule", "mean bid eq.", "burned rule",
+                     "burned eq.", "utility rule", "utility eq."], [])
+    for sc in report["scenarios"]:
+        rows = [[i, sc["gaps"][i], sc["coins"][i], sc["rule_bids"][i],
+                 sc["best_response_bids"][i], sc["regrets"][i],
+                 sc["rule_is_best_response"][i], sc["equilibrium_bids"][i]]
+                for i in range(sc["trainers"])]
+        tables.append(Table(
+            f"Scenario {sc['name']}: {sc['description']} ({sc['owners']} owners, "
+            f"win chances {', '.join(f'{w:.3g}' for w in sc['win_chances'])})",
+            ["trainer", "gap", "coins", "rule bid", "best response", "regret",
+             "rule is BR", "equilibrium bid"], rows))
+        summary.rows.append([
+            sc["name"], sc["owners"], sc["trainers"],
+            f"{sum(sc['rule_is_best_response'])} of {sc['trainers']}",
+            sc["rule_is_equilibrium"],
+            f"{sc['equilibrium_method']} (regret {sc['equilibrium_regret']:.3g})",
+            max(sc["regrets"]), sc["mean_rule_bid"], sc["mean_equilibrium_bid"],
+            sc["burned_rule"], sc["burned_equilibrium"], sc["utility_rule"],
+            sc["utility_equilibrium"]])
+    return tables + [summary]

@@ -18,6 +18,14 @@ import jax
 
 jax.config.update("jax_enable_x64", True)
 
+from ._bidding import (BestResponseDynamics, BestResponses,  # noqa: E402
+                       BidEquilibrium, BiddingGame, BiddingOutcomes,
+                       BidRuleReport, FictitiousPlay, RuleCheck, ScenarioReport,
+                       TwoPlayerSolution, best_response_dynamics, best_responses,
+                       bid_rule_report, bidding_outcomes, check_rule,
+                       default_bidding_scenarios, deviation_payoffs,
+                       expected_utility, fictitious_play, pure_equilibria,
+                       ranked_win_chances, rule_profile, solve_two_player)
 from ._draws import BLOCKS, RoundDraws, round_draws  # noqa: E402
 from ._games import (HONESTY_SYMBOLS, Equilibrium, GameSolution,  # noqa: E402
                      HonestyParams, condition_holds, honesty_margins,
@@ -46,4 +54,12 @@ __all__ = [
     "condition_holds", "honesty_margins", "is_mutual_best_response",
     "solve_bimatrix", "trainer_owner_condition", "trainer_owner_game",
     "trainer_tester_condition", "trainer_tester_game",
+    # bidding game (section 6)
+    "BestResponseDynamics", "BestResponses", "BidEquilibrium", "BiddingGame",
+    "BiddingOutcomes", "BidRuleReport", "FictitiousPlay", "RuleCheck",
+    "ScenarioReport", "TwoPlayerSolution", "best_response_dynamics",
+    "best_responses", "bid_rule_report", "bidding_outcomes", "check_rule",
+    "default_bidding_scenarios", "deviation_payoffs", "expected_utility",
+    "fictitious_play", "pure_equilibria", "ranked_win_chances", "rule_profile",
+    "solve_two_player",
 ]
