@@ -7,6 +7,8 @@ play the same game for the same seed:
   the readable statement of the rules and the tests' oracle;
 - :func:`run_jax`: fixed-shape JAX code under ``lax.scan`` and ``vmap``,
   for long runs, many seeds and large populations;
+- :class:`RelayProtocol`: the reference engine one round at a time, with
+  real training plugged in (relay learning);
 
 and the per-round :class:`Records` both return.
 
@@ -36,7 +38,7 @@ from ._jax_engine import (Checkpoint, default_lineage_sizes,  # noqa: E402
                           run_identity, run_jax)
 from ._params import ProtocolParams  # noqa: E402
 from ._records import GAP_LABELS, NUM_GAP_BINS, Records, gap_bins  # noqa: E402
-from ._reference import run_reference  # noqa: E402
+from ._reference import Leg, RelayProtocol, RelayRound, run_reference  # noqa: E402
 from ._utilities import (RoleEstimates, estimate_role_values,  # noqa: E402
                          expected_miner_fee, miner_utility, owner_utility,
                          trainer_utility)
@@ -46,6 +48,8 @@ __all__ = [
     "BLOCKS", "Checkpoint", "GAP_LABELS", "NUM_GAP_BINS", "ProtocolParams", "Records",
     "RoundDraws", "default_lineage_sizes", "gap_bins", "round_draws",
     "run_identity", "run_jax", "run_reference",
+    # the protocol stepped, with a pluggable training step (relay learning)
+    "Leg", "RelayProtocol", "RelayRound",
     # role utilities (THEORY.md section 5)
     "RoleEstimates", "estimate_role_values", "expected_miner_fee", "miner_utility",
     "owner_utility", "trainer_utility",

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from numbers import Real
+from typing import Callable, Sequence
 
 import jax
 import numpy as np
@@ -38,20 +40,24 @@ from ._draws import round_draws
 from ._params import ProtocolParams, check_count, check_seed
 from ._records import NUM_GAP_BINS, Records, gap_bins
 
-__all__ = ["run_reference"]
+__all__ = ["run_reference", "RelayProtocol", "RelayRound", "Leg"]
 
 _draws = jax.jit(round_draws, static_argnums=(2, 3))
 
 
 @dataclasses.dataclass(eq=False)
 class Model:
-    """One model version: who made it from what."""
+    """One model version: who made it from what.
+
+    ``ident`` numbers models in the order they were made (genesis 0).
+    """
 
     version: int
     parent: "Model | None"
     theta: float
     owner: int
     trainer: int
+    ident: int = 0
 
 
 @dataclasses.dataclass
@@ -74,10 +80,11 @@ class State:
     gained: list[list[Model]]
     encrypted: list[list[Model]]
     owners: list[int]
+    made: int = 1        # models made so far, genesis included
 
     @classmethod
-    def genesis(cls, n: int) -> "State":
-        model = Model(version=0, parent=None, theta=0.0, owner=0, trainer=0)
+    def genesis(cls, n: int, theta: float = 0.0) -> "State":
+        model = Model(version=0, parent=None, theta=theta, owner=0, trainer=0)
         gained: list[list[Model]] = [[] for _ in range(n)]
         gained[0].append(model)
         return cls(t=0, coins=[0.0] * n, gained=gained,
@@ -162,9 +169,33 @@ def pay_deposits(state: State, params: ProtocolParams, pairs: list[Pair],
 
 
 # Step 5 ---------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Leg:
+    """A relay leg that succeeded: ``trainer`` continues training model
+    ``parent`` lent by ``owner`` into the new model ``model`` (ids as in
+    :attr:`Model.ident`), of version ``version``."""
+
+    trainer: int
+    owner: int
+    parent: int
+    model: int
+    version: int
+
+
+#: Scores the new models of a round's successful legs (in match order);
+#: the scores replace theta in the settlement's ranking.
+LegScorer = Callable[[Sequence[Leg]], Sequence[float]]
+
+
 def train(state: State, params: ProtocolParams, pairs: list[Pair],
-          leg_uniform: np.ndarray, leg_normal: np.ndarray) -> list[Model]:
-    """Leg ``j`` succeeds with chance p and adds Normal(mu, sigma^2) to theta."""
+          leg_uniform: np.ndarray, leg_normal: np.ndarray,
+          score: LegScorer | None = None) -> list[Model]:
+    """Leg ``j`` succeeds with chance p and adds Normal(mu, sigma^2) to theta.
+
+    With ``score``, a successful leg's new model takes the score that
+    ``score`` returns for it as its theta instead (relay learning: the test
+    accuracy of a really trained model).
+    """
     new_models = []
     for j, pair in enumerate(pairs):
         if not float(leg_uniform[j]) < params.p:
@@ -173,10 +204,21 @@ def train(state: State, params: ProtocolParams, pairs: list[Pair],
         improvement = params.mu + params.sigma * float(leg_normal[j])
         model = Model(version=state.t + 1, parent=parent,
                       theta=parent.theta + improvement, owner=pair.owner,
-                      trainer=pair.trainer)
+                      trainer=pair.trainer, ident=state.made)
+        state.made += 1
         state.gained[pair.trainer].append(model)
         pair.model = model
         new_models.append(model)
+    if score is not None:
+        legs = [Leg(trainer=m.trainer, owner=m.owner, parent=m.parent.ident,
+                    model=m.ident, version=m.version) for m in new_models]
+        scores = list(score(legs))
+        if len(scores) != len(legs) or not all(
+                isinstance(x, Real) and math.isfinite(x) for x in scores):
+            raise ValueError(f"train must return one finite score per leg "
+                             f"({len(legs)} legs), got {scores!r}")
+        for model, value in zip(new_models, scores):
+            model.theta = float(value)
     return new_models
 
 
@@ -243,15 +285,18 @@ def lineage_depth(winners: list[Model]) -> int:
     return depth
 
 
-def play_round(state: State, params: ProtocolParams, draws) -> dict:
-    """Play round ``state.t`` in place; return what the records keep of it."""
+def play_round(state: State, params: ProtocolParams, draws,
+               score: LegScorer | None = None) -> dict:
+    """Play round ``state.t`` in place; return what the records keep of it
+    (and, under ``"new"`` and ``"won"``, the round's new and winning models)."""
     ledger = Ledger()
     owners, trainers, miners = draw_roles(state, params, draws.priority)
     deposit_m, encryption_m, testing_m, settlement_m = (
         miners[int(i)] for i in draws.block_miners)
     pairs = match(state, params, owners, trainers)
     pay_deposits(state, params, pairs, deposit_m, ledger)
-    models = train(state, params, pairs, draws.leg_uniform, draws.leg_normal)
+    models = train(state, params, pairs, draws.leg_uniform, draws.leg_normal,
+                   score)
     encryption_block(state, params, models, encryption_m, ledger)
     testing_block(state, params, models, testing_m, ledger)
     winners = settle(state, params, pairs, models, settlement_m, ledger)
@@ -262,7 +307,7 @@ def play_round(state: State, params: ProtocolParams, draws) -> dict:
         owners=len(owners), matched=len(pairs), trained=len(models),
         winners=len(winners), minted=ledger.minted, burned=ledger.burned,
         best_theta=max((m.theta for m in models), default=math.nan),
-        lineage_depth=lineage_depth(winners),
+        lineage_depth=lineage_depth(winners), new=models, won=winners,
     )
 
 
@@ -311,3 +356,131 @@ def run_reference(params: ProtocolParams, rounds: int, seed: int = 42) -> Record
         final_coins=coins_arr[-1], final_versions=versions_arr[-1],
         coins=coins_arr, versions=versions_arr,
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class RelayRound:
+    """What one round of :class:`RelayProtocol` did.
+
+    Attributes
+    ----------
+    t : int
+        The round played.
+    owners, matched, trained : int
+        Model owners, relay legs matched, legs that succeeded.
+    winners : tuple of int
+        Ids of the winning models, best first; their trainers own the next
+        round.
+    scores : dict
+        Model id -> score of every new model of the round.
+    minted, burned : float
+        Coins created (fees, lineage rewards) and destroyed (lost deposits).
+    extinct : bool
+        No model won: the relay has stopped for good.
+    """
+
+    t: int
+    owners: int
+    matched: int
+    trained: int
+    winners: tuple
+    scores: dict
+    minted: float
+    burned: float
+    extinct: bool
+
+
+class RelayProtocol:
+    """The protocol one round at a time, with a pluggable training step.
+
+    This is the reference engine stepped from outside: the same rules and
+    the same random draws as :func:`run_reference` (roles, tie-breaking,
+    leg success with chance p, block miners), but each round's successful
+    legs are handed to a ``train`` function that trains real models and
+    returns their scores (test accuracy, say), which replace the abstract
+    ``theta`` in the owners' and the settlement's rankings. Deposits,
+    refunds, fees and lineage coins are the engine's own. Relay learning
+    (``derelayl_train``) plugs in here rather than copying the round.
+
+    Parameters
+    ----------
+    params : ProtocolParams
+        The economy; ``mu`` and ``sigma`` are unused when ``train`` scores
+        the models.
+    seed : int
+        Seed of the protocol's draws, as in :func:`run_reference`.
+    genesis_score : float
+        Score of the genesis model (id 0, owned by participant 0).
+
+    Notes
+    -----
+    Model ids number the models in the order they were made. Only the
+    models in :attr:`owner_models` are ever lent again (an owner lends the
+    model it won with), so a trainer of real models may drop all others.
+    """
+
+    def __init__(self, params: ProtocolParams, seed: int = 42,
+                 genesis_score: float = 0.0) -> None:
+        if not isinstance(params, ProtocolParams):
+            raise TypeError(f"params must be a ProtocolParams, got {type(params)!r}")
+        if isinstance(genesis_score, bool) or not isinstance(genesis_score, Real) \
+                or not math.isfinite(genesis_score):
+            raise ValueError(f"genesis_score must be a finite number, got "
+                             f"{genesis_score!r}")
+        self.params = params
+        self.seed = check_seed(seed)
+        self._key = jax.random.key(self.seed)
+        self._state = State.genesis(params.n, float(genesis_score))
+        self._alive, self._broken = True, False
+
+    @property
+    def t(self) -> int:
+        """The next round to play."""
+        return self._state.t
+
+    @property
+    def coins(self) -> np.ndarray:
+        """Balances of all participants (float64, a copy)."""
+        return np.array(self._state.coins, dtype=np.float64)
+
+    @property
+    def owner_models(self) -> tuple[int, ...]:
+        """Ids of the models the next round's owners lend."""
+        return tuple(self._state.gained[o][-1].ident for o in self._state.owners)
+
+    @property
+    def extinct(self) -> bool:
+        """Whether a round has trained no winning model (the relay stopped)."""
+        return not self._alive
+
+    def play_round(self, train: LegScorer) -> RelayRound:
+        """Play the next round, scoring its new models with ``train``.
+
+        ``train`` is called once with the round's successful legs in match
+        order (possibly none) and returns one finite score per leg, higher
+        better. Raises ``RuntimeError`` once the relay is extinct, or after
+        a round whose ``train`` raised (that round is left half played).
+        """
+        if not callable(train):
+            raise TypeError(f"train must be callable, got {train!r}")
+        if self._broken:
+            raise RuntimeError(f"round {self.t} failed half-way (its train "
+                               "function raised); start a new RelayProtocol")
+        if not self._alive:
+            raise RuntimeError(f"the relay went extinct in round {self.t - 1}: "
+                               "no owner is left to lend a model")
+        t = self._state.t
+        draws = jax.tree.map(np.asarray, _draws(self._key, t, self.params.n,
+                                                self.params.slots))
+        try:
+            out = play_round(self._state, self.params, draws, train)
+        except BaseException:
+            # Deposits were paid and models made: the state is half a round on.
+            self._broken = True
+            raise
+        self._alive = out["winners"] > 0
+        return RelayRound(
+            t=t, owners=out["owners"], matched=out["matched"], trained=out["trained"],
+            winners=tuple(m.ident for m in out["won"]),
+            scores={m.ident: m.theta for m in out["new"]},
+            minted=out["minted"], burned=out["burned"], extinct=not self._alive)
