@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from derelayl_econ import (BiddingGame, best_response_dynamics, best_responses,
@@ -230,10 +230,10 @@ def test_ties_are_exact_against_every_tie_order(case):
 def test_deviation_table_agrees_with_the_utility_of_each_deviation(case):
     g, profile = case
     table = deviation_payoffs(g, profile)
-    for i, l in zip(*np.nonzero(g.feasible)):
+    for i, level in zip(*np.nonzero(g.feasible)):
         deviated = profile.copy()
-        deviated[i] = l
-        assert table[i, l] == pytest.approx(expected_utility(g, deviated)[i],
+        deviated[i] = level
+        assert table[i, level] == pytest.approx(expected_utility(g, deviated)[i],
                                             abs=1e-12)
     assert np.all(table[~g.feasible] == -np.inf)
 
@@ -284,9 +284,9 @@ def test_pure_equilibria_match_a_brute_force_over_tie_orders(g):
         u = brute_utility(g, profile)
         stable = True
         for i in range(g.n):
-            for l in options[i]:
+            for level in options[i]:
                 deviated = list(profile)
-                deviated[i] = l
+                deviated[i] = level
                 stable &= bool(brute_utility(g, deviated)[i] <= u[i] + TOL)
         if stable:
             expected.append(list(profile))

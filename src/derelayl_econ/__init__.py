@@ -28,6 +28,11 @@ from ._bidding import (BestResponseDynamics, BestResponses,  # noqa: E402
                        default_bidding_scenarios, deviation_payoffs,
                        expected_utility, fictitious_play, pure_equilibria,
                        ranked_win_chances, rule_profile, solve_two_player)
+from ._chains import (GAP_CHAIN_STATES, ComparisonRow,  # noqa: E402
+                      CoupledGapChain, GapChain, OwnerChain, SimulationComparison,
+                      compare_with_simulation, coupled_gap_chain, gap_chain,
+                      mean_field_owners, owner_chain, owner_transition_matrix,
+                      wilson_interval)
 from ._draws import BLOCKS, RoundDraws, round_draws  # noqa: E402
 from ._games import (HONESTY_SYMBOLS, Equilibrium, GameSolution,  # noqa: E402
                      HonestyParams, condition_holds, honesty_margins,
@@ -39,6 +44,11 @@ from ._jax_engine import (Checkpoint, default_lineage_sizes,  # noqa: E402
 from ._params import ProtocolParams  # noqa: E402
 from ._records import GAP_LABELS, NUM_GAP_BINS, Records, gap_bins  # noqa: E402
 from ._reference import Leg, RelayProtocol, RelayRound, run_reference  # noqa: E402
+from ._sustainability import (SUSTAINABILITY_SYMBOLS,  # noqa: E402
+                              ConditionResult, EconomicParams,
+                              SustainabilityReport, check_sustainability,
+                              condition_expressions, selection_intensity,
+                              supply_model)
 from ._utilities import (RoleEstimates, estimate_role_values,  # noqa: E402
                          expected_miner_fee, miner_utility, owner_utility,
                          trainer_utility)
@@ -66,4 +76,13 @@ __all__ = [
     "default_bidding_scenarios", "deviation_payoffs", "expected_utility",
     "fictitious_play", "pure_equilibria", "ranked_win_chances", "rule_profile",
     "solve_two_player",
+    # exact chains (THEORY.md sections 1 and 4) and their check by simulation
+    "GAP_CHAIN_STATES", "ComparisonRow", "CoupledGapChain", "GapChain",
+    "OwnerChain", "SimulationComparison", "compare_with_simulation",
+    "coupled_gap_chain", "gap_chain", "mean_field_owners", "owner_chain",
+    "owner_transition_matrix", "wilson_interval",
+    # sustainability conditions S1..S7 (section 7)
+    "SUSTAINABILITY_SYMBOLS", "ConditionResult", "EconomicParams",
+    "SustainabilityReport", "check_sustainability", "condition_expressions",
+    "selection_intensity", "supply_model",
 ]

@@ -336,7 +336,7 @@ def _pure_components(game: BiddingGame, profiles: np.ndarray
     arrays: for trainer ``i`` bidding grid point ``l`` while the others keep
     their bids, the chance it is matched and ``E[pi_owner 1{matched}]``.
     """
-    n, levels, slots = game.n, game.levels, game.slots
+    levels, slots = game.levels, game.slots
     grid_idx = np.arange(levels)
     own = profiles[..., None]                               # (P, n, 1)
     at = own == grid_idx                                    # (P, n, L)

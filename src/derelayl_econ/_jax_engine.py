@@ -488,9 +488,10 @@ def default_lineage_sizes(params: ProtocolParams, rounds: int) -> tuple[int, ...
     handful; the most recent common ancestor lies 19 rounds back on average
     (58 at most in the paper's 5000 rounds, 71 over 8 seeds x 1000), and
     further back in larger populations (in the benchmark's 1000-round runs
-    up to 360 rounds at n = 10**4, 780 at 10**5 and 480 at 10**6). It can never lie more than ``rounds`` back. For small rounds
-    (``max_winners <= 512``) all buffers are shorter: there a step of the
-    walk costs about as much as the deep table's scatters.
+    up to 360 rounds at n = 10**4, 780 at 10**5 and 480 at 10**6). It can
+    never lie more than ``rounds`` back. For small rounds (``max_winners <=
+    512``) all buffers are shorter: there a step of the walk costs about as
+    much as the deep table's scatters.
     """
     m_max = params.max_winners
     if m_max <= 512:
