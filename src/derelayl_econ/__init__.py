@@ -33,6 +33,9 @@ from ._chains import (GAP_CHAIN_STATES, ComparisonRow,  # noqa: E402
                       compare_with_simulation, coupled_gap_chain, gap_chain,
                       mean_field_owners, owner_chain, owner_transition_matrix,
                       wilson_interval)
+from ._contest import (ContestEquilibrium, ContestIteration,  # noqa: E402
+                       contest_best_responses, contest_prize,
+                       iterate_best_responses, solve_contest)
 from ._draws import BLOCKS, RoundDraws, round_draws  # noqa: E402
 from ._games import (HONESTY_SYMBOLS, Equilibrium, GameSolution,  # noqa: E402
                      HonestyParams, condition_holds, honesty_margins,
@@ -44,6 +47,10 @@ from ._jax_engine import (Checkpoint, default_lineage_sizes,  # noqa: E402
 from ._params import ProtocolParams  # noqa: E402
 from ._records import GAP_LABELS, NUM_GAP_BINS, Records, gap_bins  # noqa: E402
 from ._reference import Leg, RelayProtocol, RelayRound, run_reference  # noqa: E402
+from ._stackelberg import (PriceStackelberg, PrizeStackelberg,  # noqa: E402
+                           SolverError, StackelbergComparison,
+                           compare_stackelberg, stackelberg_prices,
+                           stackelberg_prize)
 from ._sustainability import (SUSTAINABILITY_SYMBOLS,  # noqa: E402
                               ConditionResult, EconomicParams,
                               SustainabilityReport, check_sustainability,
@@ -68,6 +75,11 @@ __all__ = [
     "condition_holds", "honesty_margins", "is_mutual_best_response",
     "solve_bimatrix", "trainer_owner_condition", "trainer_owner_game",
     "trainer_tester_condition", "trainer_tester_game",
+    # relay contest and Stackelberg pricing (section 6)
+    "ContestEquilibrium", "ContestIteration", "contest_best_responses",
+    "contest_prize", "iterate_best_responses", "solve_contest",
+    "PriceStackelberg", "PrizeStackelberg", "SolverError", "StackelbergComparison",
+    "compare_stackelberg", "stackelberg_prices", "stackelberg_prize",
     # bidding game (section 6)
     "BestResponseDynamics", "BestResponses", "BidEquilibrium", "BiddingGame",
     "BiddingOutcomes", "BidRuleReport", "FictitiousPlay", "RuleCheck",
