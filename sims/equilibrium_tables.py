@@ -13,6 +13,12 @@ them) and CSV (``*.csv``, one header line, then rows) into ``--out``
 - ``honesty_grid.{md,csv}``: over trainer deposits b_T x training costs
   kappa, whether (honest, honest) is an equilibrium of the trainer-owner
   game (nashpy and sympy), the trainer's bond margin and the equilibria;
+- ``contest.{md,csv}``: the relay contest of one owner's k = 4 trainers
+  (costs 0.5, 1, 1.5, 2; prize s k (b_T + W) = 40) at the defaults;
+- ``contest_grid.{md,csv}``: over deposits b_T x cost spreads d (costs
+  1, 1 + d, 1 + 2d, 1 + 3d): prize, active trainers, total effort, efforts;
+- ``stackelberg.{md,csv}``: both leader problems at lambda = 10, gamma = 1
+  over the same four costs, closed form against cvxpy;
 - ``bidding.{md,csv}``: per scenario and trainer, the protocol's bid, the
   best response to everyone else bidding by the rule, the regret, and the
   equilibrium bid.
@@ -25,13 +31,24 @@ import csv
 import sys
 from pathlib import Path
 
-from derelayl.equilibria import (Table, bidding_report, bidding_tables,
-                                 honesty_report, honesty_tables, markdown_table)
+from derelayl.equilibria import (
+    Table,
+    bidding_report,
+    bidding_tables,
+    contest_report,
+    contest_tables,
+    honesty_report,
+    honesty_tables,
+    markdown_table,
+    stackelberg_report,
+    stackelberg_tables,
+)
 from derelayl.io import atomic_path, ensure_dir
 from derelayl_econ import HonestyParams
 
 DEPOSITS = (0.0, 0.5, 1.0, 2.0, 5.0)
 COSTS = (0.5, 2.0, 5.0, 6.0, 7.0)
+SPREADS = (0.0, 0.1, 0.25, 0.5, 1.0)
 
 
 def write_tables(out: Path, stem: str, tables: list[Table], data: Table) -> None:
@@ -74,6 +91,21 @@ def bidding_data(report: dict) -> Table:
     return table
 
 
+def contest_grid() -> Table:
+    table = Table(
+        "Relay contest over deposits b_T and cost spreads d (costs 1, 1 + d, "
+        "1 + 2d, 1 + 3d; W = 19, s = 0.5, k = 4)",
+        ["deposit_trainer", "cost_spread", "prize", "active", "total_effort",
+         "efforts"], [])
+    for deposit in DEPOSITS:
+        for d in SPREADS:
+            r = contest_report([1 + i * d for i in range(4)], deposit=deposit)
+            table.rows.append([deposit, d, r["prize"], sum(r["active"]),
+                               r["total_effort"],
+                               " ".join(f"{e:.6g}" for e in r["efforts"])])
+    return table
+
+
 def honesty_grid() -> Table:
     table = Table(
         "Trainer-owner game over deposits b_T and training costs kappa "
@@ -104,10 +136,16 @@ def main(argv: list[str] | None = None) -> int:
     write_tables(out, "honesty", honesty_tables(report), honesty_data(report))
     grid = honesty_grid()
     write_tables(out, "honesty_grid", [grid], grid)
+    contest = contest_tables(contest_report())
+    write_tables(out, "contest", contest, contest[0])
+    grid = contest_grid()
+    write_tables(out, "contest_grid", [grid], grid)
+    stack = stackelberg_tables(stackelberg_report())
+    write_tables(out, "stackelberg", stack, stack[0])
     bids = bidding_report()
     write_tables(out, "bidding", bidding_tables(bids), bidding_data(bids))
-    print(f"wrote {out}/honesty.{{md,csv}}, honesty_grid.{{md,csv}}, "
-          "bidding.{md,csv}")
+    print(f"wrote {out}/{{honesty,honesty_grid,contest,contest_grid,stackelberg,"
+          "bidding}.{md,csv}")
     return 0
 
 

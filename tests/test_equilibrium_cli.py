@@ -72,3 +72,47 @@ def test_bidding_answers_whether_the_rule_is_a_best_response(capsys):
 def test_bidding_bad_input(args, needle, capsys):
     code, out, err = run_cli(["equilibrium", "bidding", *args], capsys)
     assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_contest_json_has_efforts_and_active_in_input_order(capsys):
+    # Costs (3, 1, 2), V = 10: the cost-3 trainer stays inactive (3 >= 6 / 2);
+    # the others form A = {1, 2}, C_A = 3, E = V / 3, e_i = E (1 - c_i / 3).
+    code, out, _ = run_cli(["equilibrium", "contest", "--costs", "3,1,2",
+                            "--prize", "10", "--json"], capsys)
+    assert code == 0
+    report = json.loads(out)
+    assert report["active"] == [False, True, True]
+    E = 10 / 3
+    assert report["efforts"] == pytest.approx([0.0, E * 2 / 3, E / 3], rel=1e-12)
+    assert report["iteration"]["converged"]
+    assert report["iteration"]["max_difference"] < 1e-8
+
+
+def test_contest_prize_defaults_to_the_deposit_enlarged_prize(capsys):
+    code, out, _ = run_cli(["equilibrium", "contest", "--json", "--deposit", "2",
+                            "--continuation", "8", "--win-share", "0.25"], capsys)
+    assert json.loads(out)["prize"] == pytest.approx(0.25 * 4 * (2 + 8))
+
+
+def test_stackelberg_closed_form_and_cvxpy_agree(capsys):
+    code, out, _ = run_cli(["equilibrium", "stackelberg", "--json", "--costs",
+                            "1,2,4,8", "--lam", "5", "--gamma", "0.5"], capsys)
+    assert code == 0
+    report = json.loads(out)
+    for form in ("prize", "prices"):
+        assert report[form]["agree"] and report[form]["max_rel_diff"] < 1e-6
+    # Prize: V* = lam / gamma - C_A / (|A| - 1); A = {1, 2} here (4 >= 3 / 1).
+    assert report["prize"]["closed"]["prize"] == pytest.approx(10 - 3, rel=1e-12)
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["contest", "--costs", "1,-2"], "--costs must be finite and > 0"),
+    (["contest", "--costs", "a"], "expected numbers separated by commas"),
+    (["contest", "--prize", "-1"], "--prize"),
+    (["stackelberg", "--gamma", "0"], "--gamma (leader's cost per coin of prize) "
+                                      "must be > 0, got 0.0"),
+    (["stackelberg", "--lam", "nan"], "--lam"),
+])
+def test_contest_and_stackelberg_bad_input(args, needle, capsys):
+    code, out, err = run_cli(["equilibrium", *args], capsys)
+    assert code == 2 and needle in err and len(err.strip().splitlines()) == 1

@@ -188,7 +188,8 @@ def _dataclass_options(parser: argparse.ArgumentParser, cls, title: str) -> None
     for f in dataclasses.fields(cls):
         g.add_argument(_option(f.name), dest=f.name, type=float,
                        default=f.default, metavar="X",
-                       help=f"default {f.default:g}")
+                       help="default: derived (see the docs)" if f.default is None
+                       else f"default {f.default:g}")
 
 
 def _from_options(cls, args: argparse.Namespace):
@@ -227,12 +228,91 @@ def _cmd_bidding(args: argparse.Namespace) -> int:
     return 0
 
 
+def _floats(text: str) -> list[float]:
+    """A comma-separated list of numbers (argparse type)."""
+    try:
+        values = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected numbers separated by commas, got {text!r}") from None
+    if not values:
+        raise argparse.ArgumentTypeError(f"expected at least one number, got {text!r}")
+    return values
+
+
+def _cmd_contest(args: argparse.Namespace) -> int:
+    from .equilibria import contest_report, contest_tables
+
+    try:
+        report = contest_report(args.costs, args.prize, entry_cost=args.entry_cost,
+                                s=args.win_share, deposit=args.deposit,
+                                continuation=args.continuation)
+    except (ValueError, TypeError) as err:
+        raise UsageError(_name_options(str(err), {
+            "costs": "--costs", "prize": "--prize", "entry_cost": "--entry-cost",
+            "s": "--win-share", "deposit": "--deposit",
+            "continuation": "--continuation", "trainers": "--costs"})) from None
+    _print_report(report, contest_tables(report), args.json)
+    return 0
+
+
+def _cmd_stackelberg(args: argparse.Namespace) -> int:
+    from .equilibria import stackelberg_report, stackelberg_tables
+
+    try:
+        report = stackelberg_report(args.costs, lam=args.lam, gamma=args.gamma)
+    except (ValueError, TypeError) as err:
+        raise UsageError(_name_options(str(err), {
+            "costs": "--costs", "lam": "--lam", "gamma": "--gamma"})) from None
+    _print_report(report, stackelberg_tables(report), args.json)
+    return 0
+
+
 def _name_options(message: str, options: dict[str, str]) -> str:
     """Put the option's name where a message starts with a parameter's."""
     for name in sorted(options, key=len, reverse=True):
         if message.startswith(name + " "):
             return options[name] + message[len(name):]
     return message
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    import json
+
+    from derelayl_econ import EconomicParams, check_sustainability
+
+    from .equilibria import Table, markdown_table
+
+    params, econ = _params(args), _from_options(EconomicParams, args)
+    if args.rounds < 1:
+        raise UsageError(f"--rounds must be >= 1, got {args.rounds}")
+    if not 0 < args.extinction_bound <= 1:
+        raise UsageError("--extinction-bound must be in (0, 1], got "
+                         f"{args.extinction_bound}")
+    report = check_sustainability(params, econ, rounds=args.rounds,
+                                  extinction_bound=args.extinction_bound)
+    if args.latex:
+        print(report.to_latex())
+        return 0
+    data = report.to_dict()
+    if args.json:
+        print(json.dumps(data, indent=1, allow_nan=False))
+        return 0
+    rows = [[cid, c.statement, c.margin, "holds" if c.holds else "FAILS"]
+            for cid, c in report.conditions.items()]
+    print(markdown_table(Table(
+        f"Sustainability at N = {params.n}, slots = {params.slots}, k = {params.k}, "
+        f"s = {params.s:g}, p = {params.p:g}", ["id", "condition", "margin",
+                                                 "verdict"], rows)))
+    stationary = data["owners_stationary_mean"]
+    print(f"owners: mean field m* = {data['owners_mean_field']:.4g}, exact chain "
+          "given survival = "
+          + ("none (the relay always dies)" if stationary is None
+             else f"{stationary:.4g}"))
+    print(f"extinction probability by round {args.rounds}: "
+          f"{data['extinction_probability']:.4g}")
+    print("sustainable" if report.sustainable else "NOT sustainable")
+    return 0
 
 
 def _equilibrium_parsers(sub) -> None:
@@ -254,6 +334,38 @@ def _equilibrium_parsers(sub) -> None:
                    "tester, all equilibria by three nashpy methods, and the "
                    "closed-form condition for (honest, honest)", _cmd_honesty)
     _dataclass_options(honesty, HonestyParams, "game parameters (HonestyParams)")
+
+    contest = game("contest", "relay contest: n trainers' Tullock contest for a "
+                   "prize enlarged by the deposit; the closed-form equilibrium "
+                   "(active set, participation) checked by best-response "
+                   "iteration", _cmd_contest)
+    contest.add_argument("--costs", type=_floats, default="0.5,1,1.5,2",
+                         metavar="C1,C2,...",
+                         help="trainers' marginal costs of effort, > 0 (default "
+                         "0.5,1,1.5,2)")
+    contest.add_argument("--prize", type=float, default=None, metavar="V",
+                         help="the prize; default s n (b_T + W) from --win-share, "
+                         "--deposit and --continuation")
+    contest.add_argument("--entry-cost", type=float, default=0.0, metavar="F",
+                         help="cost of taking part; a trainer whose equilibrium "
+                         "utility is negative stays out (default 0)")
+    contest.add_argument("--win-share", type=float, default=0.5, metavar="S",
+                         help="share s of models that win (default 0.5)")
+    contest.add_argument("--deposit", type=float, default=1.0, metavar="B_T",
+                         help="trainer deposit, refunded to winners (default 1)")
+    contest.add_argument("--continuation", type=float, default=19.0, metavar="W",
+                         help="value of becoming an owner (default 19)")
+
+    stack = game("stackelberg", "Stackelberg pricing: a uniform contest prize and "
+                 "personalised data prices, each by cvxpy and in closed form",
+                 _cmd_stackelberg)
+    stack.add_argument("--costs", type=_floats, default="0.5,1,1.5,2",
+                       metavar="C1,C2,...",
+                       help="followers' costs, > 0 (default 0.5,1,1.5,2)")
+    stack.add_argument("--lam", type=float, default=10.0, metavar="LAMBDA",
+                       help="leader's value weight lambda > 0 (default 10)")
+    stack.add_argument("--gamma", type=float, default=1.0,
+                       help="leader's cost per unit of prize, > 0 (default 1)")
 
     bidding = game("bidding", "bidding game: is the protocol's bid rule min(coins, "
                    "t - v + 1) a best response? Two scenarios (all trainers "
@@ -303,6 +415,25 @@ def build_parser() -> argparse.ArgumentParser:
                      help="output directory (default out/reproduce)")
     rep.set_defaults(func=_cmd_reproduce)
     _equilibrium_parsers(sub)
+
+    from derelayl_econ import EconomicParams
+
+    chk = sub.add_parser("check", help="check the sustainability conditions S1..S7",
+                         description="Check THEORY.md's sustainability conditions "
+                         "S1..S7 at a parameter point (the paper's defaults unless "
+                         "options say otherwise): verdicts with margins.")
+    _protocol_options(chk)
+    _dataclass_options(chk, EconomicParams, "economic parameters (EconomicParams)")
+    g = chk.add_argument_group("check")
+    g.add_argument("--rounds", type=int, default=100,
+                   help="horizon T of the extinction probability (default 100)")
+    g.add_argument("--extinction-bound", type=float, default=0.05, metavar="EPS",
+                   help="S1 needs extinction by T below this (default 0.05)")
+    out = g.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON")
+    out.add_argument("--latex", action="store_true",
+                     help="print the conditions as a LaTeX table")
+    chk.set_defaults(func=_cmd_check)
     return parser
 
 

@@ -12,14 +12,25 @@ import dataclasses
 
 import numpy as np
 
-from derelayl_econ import (GameSolution, HonestyParams, bid_rule_report,
-                           condition_holds,
-                           honesty_margins, trainer_owner_condition,
-                           trainer_owner_game, trainer_tester_condition,
-                           trainer_tester_game)
+from derelayl_econ import (
+    GameSolution,
+    HonestyParams,
+    bid_rule_report,
+    compare_stackelberg,
+    condition_holds,
+    contest_prize,
+    honesty_margins,
+    iterate_best_responses,
+    solve_contest,
+    trainer_owner_condition,
+    trainer_owner_game,
+    trainer_tester_condition,
+    trainer_tester_game,
+)
 
 __all__ = ["Table", "markdown_table", "honesty_report", "honesty_tables",
-           "bidding_report", "bidding_tables"]
+           "bidding_report", "bidding_tables", "contest_report", "contest_tables",
+           "stackelberg_report", "stackelberg_tables", "plain"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,6 +61,19 @@ def markdown_table(table: Table) -> str:
            "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(r) for r in cells]
     return "\n".join(out) + "\n"
+
+
+def plain(value):
+    """``value`` with NumPy arrays and scalars turned into JSON-ready Python."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return plain(value.tolist())
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 # Honesty games -------------------------------------------------------------------
@@ -167,3 +191,114 @@ def bidding_tables(report: dict) -> list[Table]:
             sc["burned_rule"], sc["burned_equilibrium"], sc["utility_rule"],
             sc["utility_equilibrium"]])
     return tables + [summary]
+
+
+# Relay contest ---------------------------------------------------------------------
+#: Paper-like defaults: one owner's k = 4 trainers of unequal training cost,
+#: deposit 1 and continuation value W = 19, so V = s k (b_T + W) = 40.
+CONTEST_COSTS = (0.5, 1.0, 1.5, 2.0)
+
+
+def contest_report(costs=CONTEST_COSTS, prize: float | None = None, *,
+                   entry_cost: float = 0.0, s: float = 0.5, deposit: float = 1.0,
+                   continuation: float = 19.0) -> dict:
+    """The relay contest's equilibrium, checked by best-response iteration.
+
+    ``prize`` defaults to ``contest_prize(len(costs), s, deposit,
+    continuation)`` = ``s n (b_T + W)``. ``efforts``, ``active`` and the
+    other per-trainer lists are in the order of ``costs``. ``iteration``
+    reports the damped best-response iteration started from equal efforts
+    and its largest difference from the closed form (relative to the total
+    effort), for the trainers who take part.
+    """
+    costs = np.asarray(costs, dtype=np.float64) if not np.isscalar(costs) \
+        else costs
+    if prize is None:
+        prize = contest_prize(int(np.size(costs)), s, deposit, continuation)
+    eq = solve_contest(costs, prize, entry_cost=entry_cost)
+    taking_part = np.asarray(eq.participating)
+    out = {
+        "costs": plain(eq.costs), "prize": float(eq.prize),
+        "entry_cost": float(eq.entry_cost), "efforts": plain(eq.efforts),
+        "active": plain(eq.active), "participating": plain(eq.participating),
+        "utilities": plain(eq.utilities), "total_effort": float(eq.total_effort),
+        "threshold": plain(eq.threshold), "rounds_of_exit": plain(eq.rounds_of_exit),
+    }
+    if taking_part.sum() >= 2:
+        it = iterate_best_responses(np.asarray(eq.costs)[taking_part], eq.prize,
+                                    tol=1e-14)
+        diff = np.abs(it.efforts - np.asarray(eq.efforts)[taking_part]).max()
+        out["iteration"] = {"converged": bool(it.converged),
+                            "iterations": int(it.iterations),
+                            "max_difference": float(diff / max(eq.total_effort,
+                                                               1e-300))}
+    return out
+
+
+def contest_tables(report: dict) -> list[Table]:
+    rows = [[i, c, p, e, a, u] for i, (c, p, e, a, u) in enumerate(zip(
+        report["costs"], report["participating"], report["efforts"],
+        report["active"], report["utilities"]))]
+    check = report.get("iteration")
+    note = ("" if check is None else
+            f"; best-response iteration: converged {_cell(check['converged'])} in "
+            f"{check['iterations']} updates, largest difference "
+            f"{check['max_difference']:.2g} of the total")
+    return [Table(f"Relay contest: prize V = {report['prize']:g}, entry cost "
+                  f"{report['entry_cost']:g}, total effort "
+                  f"{report['total_effort']:.6g}{note}",
+                  ["trainer", "cost", "takes part", "effort", "active", "utility"],
+                  rows)]
+
+
+# Stackelberg -----------------------------------------------------------------------
+def stackelberg_report(costs=CONTEST_COSTS, *, lam: float = 10.0,
+                       gamma: float = 1.0) -> dict:
+    """Both leader problems of THEORY.md section 6, by cvxpy and in closed
+    form, with their agreement.
+
+    ``prize``: a uniform contest prize V for followers of costs ``costs``,
+    leader utility ``lam log(1 + E) - gamma V``. ``prices``: personalised
+    prices for data, follower cost ``c_i x_i^2 / 2``, leader utility
+    ``lam log(1 + sum x) - sum q_i x_i``.
+    """
+    out = {"costs": plain(np.asarray(costs, dtype=np.float64)), "lam": lam,
+           "gamma": gamma}
+    for form in ("prize", "prices"):
+        cmp = compare_stackelberg(costs, lam=lam, form=form,
+                                  gamma=gamma if form == "prize" else None)
+        solved = {}
+        for method in ("closed", "cvxpy"):
+            r = getattr(cmp, method)
+            fields = (("prize", "total_effort", "efforts") if form == "prize"
+                      else ("prices", "supplies", "total_supply"))
+            solved[method] = {f: plain(getattr(r, f)) for f in fields}
+            solved[method].update(leader_utility=float(r.leader_utility),
+                                  status=r.status,
+                                  kkt_residual=plain(r.kkt_residual))
+        out[form] = solved | {"max_rel_diff": float(cmp.max_rel_diff),
+                              "agree": bool(cmp.agree)}
+    return out
+
+
+def stackelberg_tables(report: dict) -> list[Table]:
+    prize, prices = report["prize"], report["prices"]
+    head = Table(
+        f"Stackelberg, lambda = {report['lam']:g}, gamma = {report['gamma']:g}: "
+        "closed form against cvxpy",
+        ["form", "method", "leader utility", "prize or total supply", "status",
+         "KKT residual"],
+        [["uniform prize", m, prize[m]["leader_utility"], prize[m]["prize"],
+          prize[m]["status"], prize[m]["kkt_residual"]] for m in ("closed", "cvxpy")]
+        + [["personalised prices", m, prices[m]["leader_utility"],
+            prices[m]["total_supply"], prices[m]["status"],
+            prices[m]["kkt_residual"]] for m in ("closed", "cvxpy")])
+    per = Table(
+        f"Followers (agreement: prize {_cell(prize['agree'])}, max rel. diff "
+        f"{prize['max_rel_diff']:.2g}; prices {_cell(prices['agree'])}, "
+        f"{prices['max_rel_diff']:.2g})",
+        ["follower", "cost", "contest effort", "price q", "data supplied x"],
+        [[i, c, e, q, x] for i, (c, e, q, x) in enumerate(zip(
+            report["costs"], prize["cvxpy"]["efforts"], prices["cvxpy"]["prices"],
+            prices["cvxpy"]["supplies"]))])
+    return [head, per]
