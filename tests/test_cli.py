@@ -102,8 +102,9 @@ def test_too_large_runs_keep_aggregates_and_say_so(tmp_path, capsys, monkeypatch
     assert summary["trajectories"] is False and "GiB" in summary["note"]
 
 
-def test_reproduce_writes_both_figures(tmp_path, capsys):
-    code, stdout, _ = run_cli(["reproduce", "--out", str(tmp_path)], capsys)
+def test_reproduce_writes_both_figures_and_the_analysis(tmp_path, capsys):
+    code, stdout, _ = run_cli(["reproduce", "--out", str(tmp_path), "--seeds", "40",
+                               "--supply-seeds", "4"], capsys)
     assert code == 0 and "supply after round 5000" in stdout
     for stem in ("coins_per_participant", "version_distribution"):
         for ext in ("png", "pdf"):
@@ -117,6 +118,32 @@ def test_reproduce_writes_both_figures(tmp_path, capsys):
     result = json.loads((tmp_path / "reproduce.json").read_text())
     assert 30 < result["owners_mean_after_100"] < 50   # m* = 39.7 (THEORY.md)
     assert result["supply_after_5000"] > result["supply_after_1000"] > 0
+
+    # The analysis beside the figures: tables as Markdown, CSV and LaTeX.
+    analysis = tmp_path / "analysis"
+    for stem in ("theory_vs_simulation", "sustainability", "phase_sk", "phase_sp"):
+        for ext in ("md", "csv", "tex"):
+            assert (analysis / f"{stem}.{ext}").stat().st_size > 0
+    for stem in ("phase_sk", "phase_sp"):
+        assert (analysis / f"{stem}.png").stat().st_size > 1000
+    data = json.loads((analysis / "analysis.json").read_text())
+    rows = {(r[0], r[1]): r for r in data["theory_vs_simulation"]["rows"]}
+    # Extinction by round 0 is exact: 1 - P(floor(s X) >= 1), X ~ Bin(4, 0.9).
+    assert rows["extinction by round 0", "exact owner chain"][2] == pytest.approx(
+        0.1**4 + 4 * 0.9 * 0.1**3, rel=1e-12)
+    assert [r[0] for r in data["sustainability"]["rows"]] == [
+        f"S{i}" for i in range(1, 8)]
+    sk = {(r[0], r[1]): r for r in data["phase_sk"]["rows"]}
+    assert sk[0.5, 4][2] is True and sk[0.2, 4][2] is False   # s p k = 0.72 < 1
+    for stem in ("honesty", "contest", "stackelberg", "bidding"):
+        assert (tmp_path / "equilibria" / f"{stem}.csv").stat().st_size > 0
+
+
+def test_reproduce_figures_only(tmp_path, capsys):
+    code, stdout, _ = run_cli(["reproduce", "--out", str(tmp_path),
+                               "--figures-only"], capsys)
+    assert code == 0 and not (tmp_path / "analysis").exists()
+    assert (tmp_path / "version_distribution.png").exists()
 
 
 def test_atomic_write_keeps_old_file_on_failure(tmp_path):

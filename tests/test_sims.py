@@ -53,3 +53,13 @@ def test_equilibrium_tables_write_markdown_and_csv(tmp_path, capsys):
         assert row["honest_honest_nashpy"] == row["honest_honest_sympy"]
         assert (float(row["trainer_bond_margin"]) >= 0) == (
             row["honest_honest_nashpy"] == "True")
+
+
+def test_theory_tables_script_runs(tmp_path, capsys):
+    run_script("theory_tables.py", ["--seeds", "20", "--supply-seeds", "3",
+                                    "--no-phase", "--out", str(tmp_path)])
+    for stem in ("theory_vs_simulation", "sustainability"):
+        for ext in ("md", "csv", "tex"):
+            assert (tmp_path / f"{stem}.{ext}").stat().st_size > 0
+    assert not (tmp_path / "phase_sk.csv").exists()
+    assert "wrote" in capsys.readouterr().out

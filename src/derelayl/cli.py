@@ -147,9 +147,16 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     from . import runs
 
     _out_dir(args.out)
+    if args.seeds < 2 or args.supply_seeds < 2:
+        raise UsageError("--seeds and --supply-seeds must be >= 2, got "
+                         f"{args.seeds} and {args.supply_seeds}")
     update, close = _progress(5000, "reproduce", True)
     try:
-        result = runs.reproduce(Path(args.out), progress=update)
+        result = runs.reproduce(
+            Path(args.out), progress=update, analysis=not args.figures_only,
+            seeds=args.seeds, supply_seeds=args.supply_seeds,
+            say=lambda step: print(f"analysis: {step}", file=sys.stderr,
+                                   flush=True))
     finally:
         close()
     print("paper settings: N = 256, seed 42, 5000 rounds (JAX engine)")
@@ -161,6 +168,10 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     print(f"steady-state version-gap shares: {shares}")
     print(f"wrote {args.out}/coins_per_participant.{{png,pdf,npz}}, "
           "version_distribution.{png,pdf,csv}, reproduce.json")
+    if not args.figures_only:
+        print(f"wrote {args.out}/analysis/ (theory against simulation, "
+              "sustainability verdicts, phase diagrams) and "
+              f"{args.out}/equilibria/ (equilibrium tables)")
     return 0
 
 
@@ -410,9 +421,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     rep = sub.add_parser("reproduce", help="regenerate the paper's figures",
                          description="Regenerate the paper's two figures (N = 256, "
-                         "seed 42) as PNG and PDF with their data.")
+                         "seed 42) as PNG and PDF with their data, and the "
+                         "analysis: theory against simulation, sustainability "
+                         "verdicts, phase diagrams, equilibrium tables.")
     rep.add_argument("--out", default="out/reproduce", metavar="DIR",
                      help="output directory (default out/reproduce)")
+    rep.add_argument("--figures-only", action="store_true",
+                     help="only the two figures and their data, no analysis")
+    rep.add_argument("--seeds", type=int, default=1000,
+                     help="simulated runs held against the theory (default 1000)")
+    rep.add_argument("--supply-seeds", type=int, default=32,
+                     help="runs of 5000 rounds for the supply (default 32)")
     rep.set_defaults(func=_cmd_reproduce)
     _equilibrium_parsers(sub)
 

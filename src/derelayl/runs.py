@@ -191,7 +191,9 @@ def simulate_to_dir(params: ProtocolParams, rounds: int, out: Path, seed: int = 
     return summary
 
 
-def reproduce(out: Path, *, progress: Callable[[int], None] | None = None) -> dict:
+def reproduce(out: Path, *, progress: Callable[[int], None] | None = None,
+              analysis: bool = True, seeds: int = 1000, supply_seeds: int = 32,
+              say: Callable[[str], None] | None = None) -> dict:
     """Regenerate the paper's two figures with its settings, and their data.
 
     One run of the JAX engine, N = 256, seed 42, 5000 rounds: coins per
@@ -205,7 +207,14 @@ def reproduce(out: Path, *, progress: Callable[[int], None] | None = None) -> di
       columns ``round`` and the shares of the 13 gap categories);
     - ``reproduce.json``: the settings, owner count, supply after rounds
       1000 and 5000, and the steady-state version-gap shares (means over
-      rounds 1000 to 5000).
+      rounds 1000 to 5000);
+
+    and, with ``analysis`` (the default), the analysis of THEORY.md:
+    ``analysis/`` (:func:`derelayl.analysis.write_analysis`: theory against
+    ``seeds`` simulated runs, the seven sustainability verdicts, phase
+    diagrams) and ``equilibria/``
+    (:func:`derelayl.analysis.write_equilibrium_tables`). ``say`` is
+    told each step.
     """
     out = ensure_dir(Path(out))
     params, seed = ProtocolParams(), 42
@@ -238,4 +247,12 @@ def reproduce(out: Path, *, progress: Callable[[int], None] | None = None) -> di
         "steady_gap_shares": dict(zip(GAP_LABELS, steady.tolist())),
     }
     write_json(out / "reproduce.json", result)
+    if analysis:
+        from .analysis import write_analysis, write_equilibrium_tables
+
+        write_analysis(out / "analysis", seeds=seeds, supply_seeds=supply_seeds,
+                       progress=say)
+        if say is not None:
+            say("equilibrium tables")
+        write_equilibrium_tables(out / "equilibria")
     return result
