@@ -326,6 +326,140 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ints(text: str) -> list[int]:
+    """A comma-separated list of integers (argparse type)."""
+    try:
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected integers separated by commas, got {text!r}") from None
+
+
+#: TrainConfig field -> option, where the option's name is not the field's.
+_TRAIN_OPTION_OF = {"s": "--win-share", "p": "--success", "participants":
+                    "--participants"}
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from derelayl_train import TrainConfig
+
+    from . import training
+
+    fields = ("data", "model", "widths", "participants", "alpha", "test_fraction",
+              "cases_fraction", "rounds", "epochs", "batch_size", "optimizer",
+              "learning_rate", "momentum", "seed", "slots", "k", "reward",
+              "budget", "fee", "cases")
+    values = {name: getattr(args, name) for name in fields}
+    values.update(s=args.win_share, p=args.success)
+    if values["widths"] is not None:
+        values["widths"] = tuple(values["widths"])
+    options = {name: "--" + name.replace("_", "-") for name in values}
+    options.update(_TRAIN_OPTION_OF)
+    options.update({"s (win share)": "--win-share", "p (success)": "--success",
+                    "reward (R)": "--reward", "budget (B)": "--budget",
+                    "n (participants)": "--participants"})
+    try:
+        config = TrainConfig(**values)
+    except (ValueError, TypeError) as err:
+        raise UsageError(_name_options(str(err), options)) from None
+    _out_dir(args.out)
+    methods = 5 if args.compare else 1
+    update, close = _progress(methods * args.rounds,
+                              "compare" if args.compare else args.method, True)
+    try:
+        if args.compare:
+            result = training.compare_to_dir(config, Path(args.out), progress=update)
+        else:
+            result = training.train_to_dir(config, Path(args.out), args.method,
+                                           progress=update)
+    except ImportError as err:
+        raise UsageError(str(err).splitlines()[0]) from None
+    except (ValueError, TypeError) as err:        # data rejected on loading
+        raise UsageError(f"--data: {err}") from None
+    finally:
+        close()
+    split = "IID" if config.alpha is None else f"Dirichlet alpha = {config.alpha:g}"
+    print(f"{config.data}, {config.model}, N = {config.participants}, {split}, "
+          f"{config.rounds} rounds, seed {config.seed}")
+    if args.compare:
+        for method, acc in result["final_test_accuracy"].items():
+            print(f"{method:>8}: final test accuracy {acc:.4f}, "
+                  f"{result['gradient_steps'][method]} gradient steps")
+        print(f"wrote {args.out}/compare.json, compare.csv, accuracy.{{png,pdf}}")
+    else:
+        print(f"{args.method}: final test accuracy "
+              f"{result['final_test_accuracy']:.4f} after "
+              f"{result['gradient_steps'][-1] if result['gradient_steps'] else 0} "
+              "gradient steps")
+        extra = ", coins.csv" if args.method == "relay" else ""
+        print(f"wrote {args.out}/metrics.json, metrics.csv, model.npz{extra}")
+    return 0
+
+
+def _train_parser(sub) -> None:
+    tr = sub.add_parser(
+        "train", help="relay learning on real data, and its baselines",
+        description="Train by relay learning (the protocol with real relay legs) "
+        "or a baseline on the same model, data, partition and gradient-step "
+        "budget; --compare runs all five methods.")
+    g = tr.add_argument_group("method")
+    g.add_argument("--method", choices=("relay", "fedavg", "central", "local",
+                                        "cyclic"), default="relay",
+                   help="training method (default relay)")
+    g.add_argument("--compare", action="store_true",
+                   help="run all five methods on one budget; writes compare.json, "
+                   "compare.csv, accuracy.{png,pdf}")
+    g = tr.add_argument_group("data and model")
+    g.add_argument("--data", default="digits",
+                   help="'digits' (scikit-learn's bundled digits, the data extra) "
+                   "or an .npz file with arrays x and y (default digits)")
+    g.add_argument("--model", choices=("mlp", "cnn"), default="mlp",
+                   help="model (default mlp)")
+    g.add_argument("--widths", type=_ints, default=None, metavar="W1,W2,...",
+                   help="hidden widths (mlp) or channels (cnn) (default 64,64 / "
+                   "8,16)")
+    g.add_argument("--participants", type=int, default=16, metavar="N",
+                   help="participants, one shard each (default 16)")
+    g.add_argument("--alpha", type=float, default=None,
+                   help="Dirichlet concentration of non-IID shards (default IID)")
+    g.add_argument("--test-fraction", type=float, default=0.2,
+                   help="share held out to evaluate every method (default 0.2)")
+    g.add_argument("--cases-fraction", type=float, default=0.1,
+                   help="share held out as the testing block's test cases, which "
+                   "rank the relay's models (default 0.1)")
+    g = tr.add_argument_group("training")
+    g.add_argument("--rounds", type=int, default=30, help="rounds (default 30)")
+    g.add_argument("--epochs", type=int, default=5,
+                   help="local epochs E per relay leg (default 5)")
+    g.add_argument("--batch-size", type=int, default=32, help="(default 32)")
+    g.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd",
+                   help="(default sgd)")
+    g.add_argument("--learning-rate", type=float, default=0.3, help="(default 0.3)")
+    g.add_argument("--momentum", type=float, default=0.0,
+                   help="SGD momentum in [0, 1) (default 0)")
+    g.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    g.add_argument("--out", default="out/train", metavar="DIR",
+                   help="output directory (default out/train)")
+    g = tr.add_argument_group("protocol parameters (PROTOCOL.md defaults)")
+    g.add_argument("--slots", type=int, default=None,
+                   help="owners plus trainers per round (default N // 2)")
+    g.add_argument("--k", type=int, default=4,
+                   help="most trainers one owner takes (default 4)")
+    g.add_argument("--win-share", type=float, default=0.5, metavar="S",
+                   help="share s of new models that win (default 0.5)")
+    g.add_argument("--success", type=float, default=0.9, metavar="P",
+                   help="chance p that a relay leg succeeds (default 0.9)")
+    g.add_argument("--reward", type=float, default=1.0, metavar="R",
+                   help="lineage reward (default 1)")
+    g.add_argument("--budget", type=float, default=0.001, metavar="B",
+                   help="owner deposit budget (default 0.001)")
+    g.add_argument("--fee", type=float, default=0.001, help="(default 0.001)")
+    g.add_argument("--cases", type=int, default=100,
+                   help="test cases counted in the testing block's fee "
+                   "(default 100)")
+    tr.set_defaults(func=_cmd_train)
+
+
 def _equilibrium_parsers(sub) -> None:
     from derelayl_econ import HonestyParams
 
@@ -434,6 +568,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="runs of 5000 rounds for the supply (default 32)")
     rep.set_defaults(func=_cmd_reproduce)
     _equilibrium_parsers(sub)
+    _train_parser(sub)
 
     from derelayl_econ import EconomicParams
 
