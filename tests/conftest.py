@@ -1,4 +1,5 @@
-"""Hypothesis profiles: ``ci`` (derandomized, fixed deadline) and ``dev``.
+"""Hypothesis profiles: ``ci`` (derandomized, fixed deadline) and ``dev``;
+the ``run_cli`` fixture.
 
 CI selects ``ci`` through ``HYPOTHESIS_PROFILE=ci`` (set by ``.ci/run``).
 """
@@ -6,6 +7,7 @@ CI selects ``ci`` through ``HYPOTHESIS_PROFILE=ci`` (set by ``.ci/run``).
 import os
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # Each new shape compiles the JAX engine once (seconds), hence the deadline.
@@ -17,3 +19,19 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get(
     "HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run ``derelayl ARGS``; return (exit status, stdout, stderr)."""
+    from derelayl import cli
+
+    def run(args: list[str]) -> tuple[int, str, str]:
+        try:
+            code = cli.main(args)
+        except SystemExit as exit_:
+            code = exit_.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

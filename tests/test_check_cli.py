@@ -4,21 +4,12 @@ import json
 
 import pytest
 
-from derelayl import cli
 from derelayl_econ import ProtocolParams, owner_chain
 
 
-def run_cli(args, capsys):
-    try:
-        code = cli.main(args)
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
-
-def test_json_has_the_documented_keys_and_numbers(capsys):
-    code, out, _ = run_cli(["check", "--json"], capsys)
+def test_json_has_the_documented_keys_and_numbers(run_cli):
+    code, out, _ = run_cli(["check", "--json"])
     assert code == 0
     data = json.loads(out)
     for cid in ("S1", "S2", "S3", "S4", "S5", "S6", "S7"):
@@ -35,21 +26,21 @@ def test_json_has_the_documented_keys_and_numbers(capsys):
     assert 39 < data["owners_stationary_mean"] < 40
 
 
-def test_options_reach_the_conditions(capsys):
+def test_options_reach_the_conditions(run_cli):
     # s p k = 0.2 x 0.9 x 4 < 1: the relay is subcritical, S1 fails.
     code, out, _ = run_cli(["check", "--win-share", "0.2", "--json",
-                            "--rounds", "50"], capsys)
+                            "--rounds", "50"])
     data = json.loads(out)
     assert code == 0 and not data["S1"]["holds"] and not data["sustainable"]
-    code, out, _ = run_cli(["check", "--mining-cost", "1"], capsys)
+    code, out, _ = run_cli(["check", "--mining-cost", "1"])
     assert "| S5 |" in out and "FAILS" in out and "NOT sustainable" in out
 
 
-def test_table_and_latex(capsys):
-    code, out, _ = run_cli(["check"], capsys)
+def test_table_and_latex(run_cli):
+    code, out, _ = run_cli(["check"])
     assert code == 0 and out.count("holds") >= 7 and out.rstrip().endswith(
         "sustainable")
-    code, out, _ = run_cli(["check", "--latex"], capsys)
+    code, out, _ = run_cli(["check", "--latex"])
     assert code == 0 and "\\begin{tabular}" in out and "S7" in out
 
 
@@ -60,6 +51,6 @@ def test_table_and_latex(capsys):
     (["--extinction-bound", "2"], "--extinction-bound must be in (0, 1], got 2.0"),
     (["--json", "--latex"], "not allowed with argument"),
 ])
-def test_bad_input_is_one_line_and_status_2(args, needle, capsys):
-    code, out, err = run_cli(["check", *args], capsys)
+def test_bad_input_is_one_line_and_status_2(args, needle, run_cli):
+    code, out, err = run_cli(["check", *args])
     assert code == 2 and needle in err and len(err.strip().splitlines()) == 1

@@ -5,17 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from derelayl import cli, runs
+from derelayl import runs
 from derelayl.io import atomic_path, write_json
 
-
-def run_cli(args, capsys):
-    try:
-        code = cli.main(args)
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize("args, needle", [
@@ -36,10 +28,10 @@ def run_cli(args, capsys):
     (["--engine", "numpy"], "invalid choice: 'numpy'"),
     (["--out", "/proc/forbidden/dir"], "--out: output directory '/proc/forbidden/dir'"),
 ])
-def test_bad_input_is_one_line_and_status_2(args, needle, capsys, tmp_path):
+def test_bad_input_is_one_line_and_status_2(args, needle, tmp_path, run_cli):
     if "--out" not in args:
         args = args + ["--out", str(tmp_path / "o")]
-    code, out, err = run_cli(["simulate", *args], capsys)
+    code, out, err = run_cli(["simulate", *args])
     assert code == 2
     assert needle in err
     assert len(err.strip().splitlines()) == 1
@@ -47,10 +39,10 @@ def test_bad_input_is_one_line_and_status_2(args, needle, capsys, tmp_path):
     assert not (tmp_path / "o" / "summary.json").exists()
 
 
-def test_simulate_writes_documented_outputs(tmp_path, capsys):
+def test_simulate_writes_documented_outputs(tmp_path, run_cli):
     out = tmp_path / "run"
     code, stdout, _ = run_cli(["simulate", "--participants", "16", "--rounds", "12",
-                               "--seed", "3", "--out", str(out)], capsys)
+                               "--seed", "3", "--out", str(out)])
     assert code == 0 and "supply" in stdout
     for name in ("trajectories.npz", "summary.json", "coins.png", "coins.pdf",
                  "versions.png", "versions.pdf"):
@@ -72,10 +64,9 @@ def test_simulate_writes_documented_outputs(tmp_path, capsys):
     np.testing.assert_allclose(summary["supply"], data["coins"].sum(axis=1))
 
 
-def test_seeds_add_a_leading_axis_and_reference_agrees(tmp_path, capsys):
+def test_seeds_add_a_leading_axis_and_reference_agrees(tmp_path, run_cli):
     base = ["simulate", "--participants", "12", "--rounds", "8", "--seed", "5"]
-    code, _, _ = run_cli(base + ["--seeds", "3", "--out", str(tmp_path / "b")],
-                         capsys)
+    code, _, _ = run_cli(base + ["--seeds", "3", "--out", str(tmp_path / "b")])
     assert code == 0
     batch = np.load(tmp_path / "b" / "trajectories.npz")
     assert batch["coins"].shape == (3, 8, 12)
@@ -84,17 +75,17 @@ def test_seeds_add_a_leading_axis_and_reference_agrees(tmp_path, capsys):
     assert len(summary["extinction_round"]) == 3
     # Run 1 of the batch is the game of seed 6, on either engine.
     code, _, _ = run_cli(base[:-1] + ["6", "--engine", "reference", "--out",
-                                      str(tmp_path / "r")], capsys)
+                                      str(tmp_path / "r")])
     assert code == 0
     ref = np.load(tmp_path / "r" / "trajectories.npz")
     np.testing.assert_array_equal(ref["versions"], batch["versions"][1])
     np.testing.assert_allclose(ref["coins"], batch["coins"][1], rtol=1e-9)
 
 
-def test_too_large_runs_keep_aggregates_and_say_so(tmp_path, capsys, monkeypatch):
+def test_too_large_runs_keep_aggregates_and_say_so(tmp_path, monkeypatch, run_cli):
     monkeypatch.setattr(runs, "TRAJECTORY_LIMIT_BYTES", 1000)
     code, stdout, _ = run_cli(["simulate", "--participants", "40", "--rounds", "10",
-                               "--out", str(tmp_path)], capsys)
+                               "--out", str(tmp_path)])
     assert code == 0 and "note:" in stdout
     data = np.load(tmp_path / "trajectories.npz")
     assert "coins" not in data and data["final_coins"].shape == (40,)
@@ -102,9 +93,9 @@ def test_too_large_runs_keep_aggregates_and_say_so(tmp_path, capsys, monkeypatch
     assert summary["trajectories"] is False and "GiB" in summary["note"]
 
 
-def test_reproduce_writes_both_figures_and_the_analysis(tmp_path, capsys):
+def test_reproduce_writes_both_figures_and_the_analysis(tmp_path, run_cli):
     code, stdout, _ = run_cli(["reproduce", "--out", str(tmp_path), "--seeds", "40",
-                               "--supply-seeds", "4"], capsys)
+                               "--supply-seeds", "4"])
     assert code == 0 and "supply after round 5000" in stdout
     for stem in ("coins_per_participant", "version_distribution"):
         for ext in ("png", "pdf"):
@@ -139,9 +130,9 @@ def test_reproduce_writes_both_figures_and_the_analysis(tmp_path, capsys):
         assert (tmp_path / "equilibria" / f"{stem}.csv").stat().st_size > 0
 
 
-def test_reproduce_figures_only(tmp_path, capsys):
+def test_reproduce_figures_only(tmp_path, run_cli):
     code, stdout, _ = run_cli(["reproduce", "--out", str(tmp_path),
-                               "--figures-only"], capsys)
+                               "--figures-only"])
     assert code == 0 and not (tmp_path / "analysis").exists()
     assert (tmp_path / "version_distribution.png").exists()
 

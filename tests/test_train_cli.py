@@ -6,24 +6,15 @@ import json
 import numpy as np
 import pytest
 
-from derelayl import cli
 
-
-def run_cli(args, capsys):
-    try:
-        code = cli.main(args)
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 SMALL = ["--participants", "6", "--rounds", "2", "--widths", "8", "--epochs", "1",
          "--seed", "1"]
 
 
-def test_train_relay_writes_metrics_and_coins(tmp_path, capsys):
-    code, out, _ = run_cli(["train", *SMALL, "--out", str(tmp_path)], capsys)
+def test_train_relay_writes_metrics_and_coins(tmp_path, run_cli):
+    code, out, _ = run_cli(["train", *SMALL, "--out", str(tmp_path)])
     assert code == 0 and "relay: final test accuracy" in out
     metrics = json.loads((tmp_path / "metrics.json").read_text())
     assert metrics["method"] == "relay" and len(metrics["test_accuracy"]) == 2
@@ -37,9 +28,9 @@ def test_train_relay_writes_metrics_and_coins(tmp_path, capsys):
     assert coins.shape[0] == 2 and (coins >= 0).all()
 
 
-def test_train_compare_writes_every_method_and_the_figure(tmp_path, capsys):
+def test_train_compare_writes_every_method_and_the_figure(tmp_path, run_cli):
     code, out, _ = run_cli(["train", *SMALL, "--compare", "--alpha", "0.5",
-                            "--out", str(tmp_path)], capsys)
+                            "--out", str(tmp_path)])
     assert code == 0
     summary = json.loads((tmp_path / "compare.json").read_text())
     methods = ("relay", "fedavg", "central", "local", "cyclic")
@@ -52,14 +43,13 @@ def test_train_compare_writes_every_method_and_the_figure(tmp_path, capsys):
     assert all(f"{m}_test_accuracy" in header for m in methods)
 
 
-def test_user_data_from_npz(tmp_path, capsys):
+def test_user_data_from_npz(tmp_path, run_cli):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(120, 5)).astype(np.float32)
     y = (x[:, 0] > 0).astype(np.int64)
     np.savez(tmp_path / "d.npz", x=x, y=y)
     code, out, err = run_cli(["train", *SMALL, "--data", str(tmp_path / "d.npz"),
-                              "--method", "central", "--out", str(tmp_path / "o")],
-                             capsys)
+                              "--method", "central", "--out", str(tmp_path / "o")])
     assert code == 0, err
     assert json.loads((tmp_path / "o" / "metrics.json").read_text())[
         "method"] == "central"
@@ -74,14 +64,14 @@ def test_user_data_from_npz(tmp_path, capsys):
     (["--widths", "a"], "expected integers separated by commas"),
     (["--data", "/nonexistent.npz"], "--data: data file '/nonexistent.npz'"),
 ])
-def test_bad_input_is_one_line_and_status_2(args, needle, capsys, tmp_path):
-    code, out, err = run_cli(["train", *args, "--out", str(tmp_path)], capsys)
+def test_bad_input_is_one_line_and_status_2(args, needle, tmp_path, run_cli):
+    code, out, err = run_cli(["train", *args, "--out", str(tmp_path)])
     assert code == 2 and needle in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
-def test_malformed_npz_is_rejected(tmp_path, capsys):
+def test_malformed_npz_is_rejected(tmp_path, run_cli):
     np.savez(tmp_path / "bad.npz", x=np.full((10, 3), np.nan), y=np.zeros(10))
     code, out, err = run_cli(["train", "--data", str(tmp_path / "bad.npz"),
-                              "--out", str(tmp_path / "o")], capsys)
+                              "--out", str(tmp_path / "o")])
     assert code == 2 and "--data" in err and ("NaN" in err or "finite" in err)

@@ -37,11 +37,10 @@ from .equilibria import (
     honesty_report,
     honesty_tables,
     markdown_table,
-    plain,
     stackelberg_report,
     stackelberg_tables,
 )
-from .io import atomic_path, ensure_dir, write_json
+from .io import atomic_path, ensure_dir, plain, write_json
 
 __all__ = ["theory_vs_simulation", "supply_rows", "sustainability_table",
            "phase_diagram", "write_table", "write_analysis",

@@ -28,9 +28,11 @@ from derelayl_econ import (
     trainer_tester_game,
 )
 
+from .io import plain
+
 __all__ = ["Table", "markdown_table", "honesty_report", "honesty_tables",
            "bidding_report", "bidding_tables", "contest_report", "contest_tables",
-           "stackelberg_report", "stackelberg_tables", "plain"]
+           "stackelberg_report", "stackelberg_tables"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,19 +63,6 @@ def markdown_table(table: Table) -> str:
            "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(r) for r in cells]
     return "\n".join(out) + "\n"
-
-
-def plain(value):
-    """``value`` with NumPy arrays and scalars turned into JSON-ready Python."""
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return plain(value.tolist())
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 # Honesty games -------------------------------------------------------------------

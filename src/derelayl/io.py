@@ -14,7 +14,8 @@ from typing import Iterator
 
 import numpy as np
 
-__all__ = ["atomic_path", "write_json", "write_npz", "write_csv", "ensure_dir"]
+__all__ = ["atomic_path", "write_json", "write_npz", "write_csv", "ensure_dir",
+           "plain"]
 
 
 @contextlib.contextmanager
@@ -67,3 +68,17 @@ def write_csv(path: Path, header: list[str], rows: np.ndarray, fmt: str = "%.10g
     with atomic_path(path) as tmp:
         np.savetxt(tmp, rows, delimiter=",", header=",".join(header), comments="",
                    fmt=fmt)
+
+
+def plain(value):
+    """``value`` with NumPy arrays and scalars turned into JSON-ready Python
+    (dictionaries, lists and tuples converted all the way down)."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return plain(value.tolist())
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

@@ -21,23 +21,11 @@ from derelayl_train import (METHODS, TrainConfig, TrainResult, compare,
                             params_hash, run_method, save_params)
 
 from . import figures
-from .io import atomic_path, ensure_dir, write_csv, write_json
+from .io import atomic_path, ensure_dir, plain, write_csv, write_json
 
 __all__ = ["train_to_dir", "compare_to_dir", "metrics", "accuracy_figure"]
 
 Progress = Callable[[int], None]
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def metrics(result: TrainResult, config: TrainConfig) -> dict[str, Any]:
@@ -59,7 +47,7 @@ def metrics(result: TrainResult, config: TrainConfig) -> dict[str, Any]:
         config=config.to_dict(), **details)
     if coins is not None:
         out["final_coins"] = coins[-1]
-    return _jsonable(out)
+    return plain(out)
 
 
 def _write_model(path: Path, result: TrainResult) -> None:
@@ -138,7 +126,7 @@ def compare_to_dir(config: TrainConfig, out: Path,
         raise TypeError(f"config must be a TrainConfig, got {type(config)!r}")
     out = ensure_dir(Path(out))
     results = compare(config, progress=progress)
-    summary = _jsonable(dict(
+    summary = plain(dict(
         config=config.to_dict(),
         final_test_accuracy={m: r.final_test_accuracy for m, r in results.items()},
         gradient_steps={m: int(r.gradient_steps[-1]) if r.rounds else 0
