@@ -429,8 +429,8 @@ def _train_parser(sub) -> None:
                    "rank the relay's models (default 0.1)")
     g = tr.add_argument_group("training")
     g.add_argument("--rounds", type=int, default=30, help="rounds (default 30)")
-    g.add_argument("--epochs", type=int, default=5,
-                   help="local epochs E per relay leg (default 5)")
+    g.add_argument("--epochs", type=int, default=10,
+                   help="local epochs E per relay leg (default 10)")
     g.add_argument("--batch-size", type=int, default=32, help="(default 32)")
     g.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd",
                    help="(default sgd)")
