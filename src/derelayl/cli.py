@@ -531,7 +531,8 @@ def _equilibrium_parsers(sub) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="derelayl", description=(
-        "Decentralized relay learning: protocol simulation and analysis."))
+        "Decentralized relay learning: protocol simulation, incentive and "
+        "sustainability analysis, relay training."))
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     sim = sub.add_parser("simulate", help="play the protocol and write trajectories",
@@ -553,7 +554,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="go on from DIR/checkpoint.npz of an interrupted run")
     sim.set_defaults(func=_cmd_simulate)
 
-    rep = sub.add_parser("reproduce", help="regenerate the paper's figures",
+    rep = sub.add_parser("reproduce",
+                         help="regenerate the paper's figures and the analysis",
                          description="Regenerate the paper's two figures (N = 256, "
                          "seed 42) as PNG and PDF with their data, and the "
                          "analysis: theory against simulation, sustainability "
