@@ -23,10 +23,14 @@ class UsageError(Exception):
     """Bad input found after parsing; reported as one line, exit status 2."""
 
 
-def _protocol_options(parser: argparse.ArgumentParser) -> None:
+def _protocol_options(parser: argparse.ArgumentParser, *,
+                      participants: bool = True, theta: bool = True) -> None:
+    """The options of ``ProtocolParams``; ``participants`` and ``theta``
+    (``--mu``, ``--sigma``) may be left to the caller or out."""
     g = parser.add_argument_group("protocol parameters (PROTOCOL.md defaults)")
-    g.add_argument("--participants", type=int, default=256, metavar="N",
-                   help="participants N (>= 2; default 256)")
+    if participants:
+        g.add_argument("--participants", type=int, default=256, metavar="N",
+                       help="participants N (>= 2; default 256)")
     g.add_argument("--slots", type=int, default=None,
                    help="model owners plus trainers per round (default N // 2)")
     g.add_argument("--k", type=int, default=4,
@@ -35,10 +39,11 @@ def _protocol_options(parser: argparse.ArgumentParser) -> None:
                    help="share s of trained models that win, in (0, 1] (default 0.5)")
     g.add_argument("--success", type=float, default=0.9, metavar="P",
                    help="chance p that a relay leg succeeds, in (0, 1] (default 0.9)")
-    g.add_argument("--mu", type=float, default=1.0,
-                   help="mean improvement of theta per leg (default 1)")
-    g.add_argument("--sigma", type=float, default=1.0,
-                   help="standard deviation of the improvement (default 1)")
+    if theta:
+        g.add_argument("--mu", type=float, default=1.0,
+                       help="mean improvement of theta per leg (default 1)")
+        g.add_argument("--sigma", type=float, default=1.0,
+                       help="standard deviation of the improvement (default 1)")
     g.add_argument("--reward", type=float, default=1.0, metavar="R",
                    help="lineage reward per ancestor per winning model (default 1)")
     g.add_argument("--budget", type=float, default=0.001, metavar="B",
@@ -440,23 +445,8 @@ def _train_parser(sub) -> None:
     g.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     g.add_argument("--out", default="out/train", metavar="DIR",
                    help="output directory (default out/train)")
-    g = tr.add_argument_group("protocol parameters (PROTOCOL.md defaults)")
-    g.add_argument("--slots", type=int, default=None,
-                   help="owners plus trainers per round (default N // 2)")
-    g.add_argument("--k", type=int, default=4,
-                   help="most trainers one owner takes (default 4)")
-    g.add_argument("--win-share", type=float, default=0.5, metavar="S",
-                   help="share s of new models that win (default 0.5)")
-    g.add_argument("--success", type=float, default=0.9, metavar="P",
-                   help="chance p that a relay leg succeeds (default 0.9)")
-    g.add_argument("--reward", type=float, default=1.0, metavar="R",
-                   help="lineage reward (default 1)")
-    g.add_argument("--budget", type=float, default=0.001, metavar="B",
-                   help="owner deposit budget (default 0.001)")
-    g.add_argument("--fee", type=float, default=0.001, help="(default 0.001)")
-    g.add_argument("--cases", type=int, default=100,
-                   help="test cases counted in the testing block's fee "
-                   "(default 100)")
+    # Test accuracy replaces theta: no --mu, --sigma.
+    _protocol_options(tr, participants=False, theta=False)
     tr.set_defaults(func=_cmd_train)
 
 
